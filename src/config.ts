@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Log levels pino accepts (CONTRACT.md "Environment": LOG_LEVEL). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const postgresUrl = z
+  .string()
+  .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// or postgresql:// URL');
+const mqttUrl = z
+  .string()
+  .refine((s) => /^(mqtts?|wss?|tcp|ssl):\/\//.test(s), 'must be an mqtt://, mqtts://, ws:// or wss:// URL');
+
+const Env = z.object({
+  DATABASE_URL: postgresUrl.optional(), // unset: the embedded TimescaleDB (CONTRACT.md)
+  KEYMETER_DATA_DIR: z.string().min(1).default('./.keymeter'),
+  MQTT_URL: mqttUrl.optional(), // unset: the embedded broker, demo only
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  KEYMETER_MQTT_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it becomes part of $share/<group>/...)')
+    .optional(),
+  KEYMETER_MQTT_CLIENT_ID: z.string().min(1).max(128).default('keymeter-ingest'),
+  KEYMETER_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Rows per ingest flush (STYLE §7). */
+  INGEST_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5_000),
+  /** Longest time a reading waits in the ingest buffer, in ms (STYLE §7). */
+  INGEST_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(200),
+  /** Connections in the pg pool against a server; the embedded database always uses 1. */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Per-statement limit for API queries, in ms. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+});
+
+export type Config = Readonly<z.infer<typeof Env>>;
+
+/** A configuration that failed validation; the message names each variable, never its value. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly { variable: string; message: string }[]) {
+    super(
+      'invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once. Empty strings count as unset, as a shell `FOO=` usually means.
+ * @throws ConfigError listing every bad variable by name (values are never echoed: they may be secrets).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(Env.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') cleaned[key] = v;
+  }
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? '?'),
+        message: i.code === 'invalid_value' || i.code === 'custom' || i.code === 'too_small' || i.code === 'too_big' || i.code === 'invalid_format'
+          ? i.message
+          : `invalid (${i.code})`,
+      })),
+    );
+  }
+  return Object.freeze(parsed.data);
+}

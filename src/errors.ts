@@ -1,0 +1,66 @@
+/**
+ * The one error catalogue (STYLE §4). Each code maps to an HTTP status and a title; `docs/errors.md`
+ * has an entry per code. A retired code MUST NOT be reused.
+ */
+export const ErrorCodes = {
+  KM_VALIDATION: { status: 400, title: 'Request validation failed' },
+  KM_BUNDLE_INVALID: { status: 400, title: 'Account bundle is invalid' },
+  KM_BUNDLE_ID_MISMATCH: { status: 400, title: 'Bundle id does not match the URL' },
+  KM_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  KM_FORBIDDEN: { status: 403, title: 'Not allowed for this key' },
+  KM_NOT_FOUND: { status: 404, title: 'Resource not found' },
+  KM_ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
+  KM_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  KM_NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
+  KM_CONFLICT: { status: 409, title: 'Conflicts with stored data' },
+  KM_BUNDLE_OWNERSHIP: { status: 409, title: 'Entity belongs to another account' },
+  KM_BUNDLE_METER_HAS_READINGS: { status: 409, title: 'Meter or channel with stored readings cannot be removed' },
+  KM_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  KM_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  KM_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  KM_INTERNAL: { status: 500, title: 'Internal server error' },
+  KM_DB_UNAVAILABLE: { status: 503, title: 'Storage temporarily unavailable' },
+  KM_NOT_READY: { status: 503, title: 'Service not ready' },
+  KM_DB_TIMEOUT: { status: 504, title: 'Storage query timed out' },
+  KM_CORE_SHAPE: { status: 500, title: 'Series shape mismatch' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface ErrorIssue {
+  /** JSON path of the offending field, e.g. `sites[0].meters[1].channels[0].kind`. */
+  path: string;
+  message: string;
+}
+
+export class KeymeterError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions & { issues?: ErrorIssue[] },
+  ) {
+    super(message, options);
+    this.name = 'KeymeterError';
+    this.issues = options?.issues;
+  }
+  readonly issues: ErrorIssue[] | undefined;
+  get status(): number {
+    return ErrorCodes[this.code].status;
+  }
+}
+
+/** Normalizes anything thrown into an Error (GW `coerceError`). */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  return new Error(typeof thrown === 'string' ? thrown : JSON.stringify(thrown));
+}
+
+/** Formats a path of keys and indices as `a.b[0].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
