@@ -1,0 +1,64 @@
+import type pg from 'pg';
+
+/**
+ * Readings write path: one set-based statement per batch (STYLE §6, GW `unnest` over typed arrays).
+ * A reading already stored with the same value is a no-op (idempotent redelivery, MQTT v5.0 §4.3.2);
+ * with another value the stored one stays and both values go to reading_conflicts.
+ * The snapshot of `readings r` is the one before this statement, so rows inserted by it are excluded
+ * explicitly. Callers pass each (channel, ts) at most once per batch (the writer de-duplicates).
+ */
+export const insertReadingsBatch = {
+  name: 'readings.insert_batch',
+  text: `with incoming as (
+           select * from unnest($1::int[], $2::timestamptz[], $3::float8[], $4::smallint[])
+                      as t(channel_id, ts, value, quality)
+         ), inserted as (
+           insert into readings (channel_id, ts, value, quality)
+           select channel_id, ts, value, quality from incoming
+           on conflict (channel_id, ts) do nothing
+           returning channel_id, ts
+         ), conflicts as (
+           insert into reading_conflicts (channel_id, ts, stored_value, incoming_value, incoming_quality, source)
+           select i.channel_id, i.ts, r.value, i.value, i.quality, $5::text
+             from incoming i
+             join readings r on r.channel_id = i.channel_id and r.ts = i.ts
+            where r.value is distinct from i.value
+              and not exists (select 1 from inserted x where x.channel_id = i.channel_id and x.ts = i.ts)
+           returning 1
+         )
+         select (select count(*) from inserted)::int as inserted, (select count(*) from conflicts)::int as conflicts`,
+} as const;
+
+/** A batch as a struct of arrays (STYLE §8): index i of each array is one reading. */
+export interface ReadingsBatch {
+  channelIds: Int32Array | number[];
+  /** Interval start, epoch ms UTC. */
+  tsMs: Float64Array | number[];
+  values: Float64Array | number[];
+  /** Quality codes (reading_quality: 0 actual, 1 estimated). */
+  quality: Uint8Array | number[];
+}
+
+export interface InsertOutcome {
+  inserted: number;
+  conflicts: number;
+  /** Same (channel, ts) and same value as stored: nothing written. */
+  duplicates: number;
+}
+
+/** Writes one batch in the caller's transaction (or autocommit). */
+export async function insertReadings(client: pg.ClientBase, batch: ReadingsBatch, source: string): Promise<InsertOutcome> {
+  const n = batch.channelIds.length;
+  if (batch.tsMs.length !== n || batch.values.length !== n || batch.quality.length !== n) {
+    throw new RangeError('readings batch arrays differ in length');
+  }
+  if (n === 0) return { inserted: 0, conflicts: 0, duplicates: 0 };
+  const ts = new Array<string>(n);
+  for (let i = 0; i < n; i++) ts[i] = new Date(batch.tsMs[i]!).toISOString();
+  const res = await client.query<{ inserted: number; conflicts: number }>({
+    ...insertReadingsBatch,
+    values: [Array.from(batch.channelIds), ts, Array.from(batch.values), Array.from(batch.quality), source],
+  });
+  const row = res.rows[0]!;
+  return { inserted: row.inserted, conflicts: row.conflicts, duplicates: n - row.inserted - row.conflicts };
+}
