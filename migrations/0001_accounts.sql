@@ -132,6 +132,14 @@ create table tariffs (
   imported_at timestamptz not null default now()
 );
 
+-- The tariffs an account's bundle carried, in bundle order (the tariff rows themselves are shared).
+create table account_tariffs (
+  account_id text not null references accounts (id) on delete cascade,
+  tariff_id  text not null references tariffs (id),
+  position   int not null,
+  primary key (account_id, tariff_id)
+);
+
 create table bills (
   account_id   text not null references accounts (id) on delete cascade,
   id           text not null,

@@ -16,6 +16,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Per-pool type parsers (no global pg.types mutation, STYLE §14): `date` stays the 'YYYY-MM-DD' text it
+ * is, instead of a JS Date at local midnight of the server process.
+ */
+const DATE_OID = 1082;
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === DATE_OID && format !== 'binary' ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
 const CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_TIMEOUT_MS = 30_000;
 
@@ -50,12 +60,12 @@ export async function openDatabase(config: Config, log: Logger, options: OpenOpt
     connectionTimeoutMillis: embedded ? 0 : CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: embedded ? 0 : IDLE_TIMEOUT_MS,
     application_name: options.applicationName ?? 'keymeter',
-  });
-  const statementTimeoutMs = config.DB_STATEMENT_TIMEOUT_MS;
-  pool.on('connect', (client) => {
-    // Queued ahead of the first query the caller sends on this client.
-    if (embedded) client.query('rollback').catch(() => undefined); // a dropped client may have left one open
-    client.query(`set timezone = 'UTC'; set statement_timeout = ${Number(statementTimeoutMs)}`).catch(() => undefined);
+    types: typeParsers,
+    // Awaited by the pool before the client is handed out (pg-pool `onConnect`).
+    onConnect: async (client: pg.ClientBase) => {
+      if (embedded) await client.query('rollback'); // a dropped client may have left a transaction open
+      await client.query(`set timezone = 'UTC'; set statement_timeout = ${Number(config.DB_STATEMENT_TIMEOUT_MS)}`);
+    },
   });
   pool.on('error', (err) => log.warn({ err }, 'idle database client failed'));
   const displayUrl = redactUrl(connectionString);

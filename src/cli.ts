@@ -1,0 +1,49 @@
+/**
+ * The `keymeter` command line (CONTRACT.md "Command line"). Exit codes: 0 success, 1 runtime failure,
+ * 2 bad usage or invalid input.
+ */
+import { Command, CommanderError } from 'commander';
+import { API_VERSION } from './api/app.js';
+import { demoCommand } from './commands/demo.js';
+import { importAccountCommand } from './commands/import-account.js';
+import { keysCreateCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
+import { EXIT_OK, EXIT_USAGE, loadRuntime, reportError, type Runtime } from './commands/runtime.js';
+import { serveCommand } from './commands/serve.js';
+
+let runtime: Runtime | undefined;
+const rt = (): Runtime => (runtime ??= loadRuntime());
+
+const program = new Command('keymeter')
+  .description('Energy profiles of key accounts from live metering data')
+  .version(API_VERSION)
+  .exitOverride()
+  .showHelpAfterError();
+
+program.command('demo').description('embedded database + demo accounts + the API; prints the URLs and a demo API key').action(() => demoCommand(rt()));
+program.command('serve').description('the HTTP API (applies pending migrations first)').action(() => serveCommand(rt()));
+program.command('migrate').description('apply migrations, then exit').action(() => migrateCommand(rt()));
+
+const imp = program.command('import').description('import data files');
+imp.command('account').argument('<file>', 'account bundle JSON').description('upsert an account bundle (idempotent)').action((file: string) => importAccountCommand(rt(), file));
+
+const keys = program.command('keys').description('API keys');
+keys
+  .command('create')
+  .description('create an API key; the key is the last word of the output')
+  .requiredOption('--role <role>', 'admin, engineer, rep or report')
+  .option('--account <id...>', 'accounts a rep or report key may read')
+  .option('--label <text>', 'a note kept with the key')
+  .action((opts: { role: string; account?: string[]; label?: string }) => keysCreateCommand(rt(), opts));
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = EXIT_OK;
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with exitCode 0.
+    process.exitCode = err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  } else {
+    process.exitCode = reportError(err, runtime?.log);
+  }
+}
