@@ -31,8 +31,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
       const errors = error.validation.map((v) => {
-        const issuePath = (v.params as { issue?: { path?: PropertyKey[] } }).issue?.path ?? [];
-        const p = formatPath(issuePath);
+        // The type provider flattens the zod path into instancePath ("/sites/0/timezone").
+        const segments = v.instancePath.split('/').slice(1).filter((x) => x !== '').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+        const p = formatPath(segments);
         return { path: where === 'body' ? p : `${where}${p === '(root)' ? '' : '.' + p}`, message: v.message ?? 'invalid' };
       });
       return send(reply, req, 'KM_VALIDATION', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);

@@ -28,7 +28,7 @@ export const TimeZone = z.string().refine(isIanaZone, 'must be an IANA time zone
 export const Channel = z.strictObject({
   kind: z.enum(CHANNEL_KINDS),
   unit: z.string().optional(),
-  intervalMinutes: z.union(INTERVAL_MINUTES.map((m) => z.literal(m)) as [z.ZodLiteral<1>, ...z.ZodLiteral<number>[]]).default(15),
+  intervalMinutes: z.literal(INTERVAL_MINUTES).default(15),
 });
 
 export const ModbusSettings = z.strictObject({

@@ -47,7 +47,7 @@ export interface InsertOutcome {
 }
 
 /** Writes one batch in the caller's transaction (or autocommit). */
-export async function insertReadings(client: pg.ClientBase, batch: ReadingsBatch, source: string): Promise<InsertOutcome> {
+export async function insertReadings(client: pg.ClientBase | pg.Pool, batch: ReadingsBatch, source: string): Promise<InsertOutcome> {
   const n = batch.channelIds.length;
   if (batch.tsMs.length !== n || batch.values.length !== n || batch.quality.length !== n) {
     throw new RangeError('readings batch arrays differ in length');
