@@ -14,6 +14,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'KM_UNSUPPORTED_MEDIA_TYPE',
 };
 
+/** 5xx codes whose messages are written by Keymeter itself (no driver or SQL text), safe to show. */
+const SAFE_DETAIL_5XX: ReadonlySet<ErrorCode> = new Set(['KM_NOT_READY']);
+
 function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, detail: string, errors?: { path: string; message: string }[]) {
   const body = problemOf(code, detail, { instance: req.url.split('?')[0]!, requestId: String(req.id), ...(errors ? { errors } : {}) });
   if (code === 'KM_UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer realm="keymeter"');
@@ -45,7 +48,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const classified = classifyDbError(error);
     if (classified instanceof KeymeterError) {
       const status = ErrorCodes[classified.code].status;
-      if (status >= 500) {
+      if (status >= 500 && !SAFE_DETAIL_5XX.has(classified.code)) {
         req.log.error({ err: error, code: classified.code }, 'request failed');
         return send(reply, req, classified.code, ErrorCodes[classified.code].title);
       }
