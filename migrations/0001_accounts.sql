@@ -42,7 +42,9 @@ create table channels (
   id               serial primary key,
   meter_id         text not null references meters (id),
   position         int not null,
-  kind             text not null,
+  kind             text not null check (kind in (
+                     'kwh_del', 'kwh_rec', 'kvarh_del', 'kvarh_rec', 'kw', 'kvar', 'v_a', 'v_b', 'v_c',
+                     'i_a', 'i_b', 'i_c', 'pf', 'hz', 'thd_v_a', 'thd_v_b', 'thd_v_c', 'gas', 'water')),
   unit             text,
   interval_minutes smallint not null check (interval_minutes in (1, 5, 10, 15, 30, 60)),
   unique (meter_id, kind)

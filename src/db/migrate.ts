@@ -16,6 +16,8 @@ export const MIGRATIONS_TABLE = 'keymeter_migrations';
  */
 export async function migrate(pool: pg.Pool, log: Logger): Promise<string[]> {
   const client = await pool.connect();
+  const onClientError = (): void => undefined; // a dropped connection rejects the runner's query instead
+  client.on('error', onClientError);
   try {
     const applied = await runner({
       dbClient: client,
@@ -33,6 +35,7 @@ export async function migrate(pool: pg.Pool, log: Logger): Promise<string[]> {
   } catch (err) {
     throw classifyDbError(err);
   } finally {
+    client.off('error', onClientError);
     client.release();
   }
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { redactUrl, type Logger } from '../log.js';
-import { startEmbedded, type EmbeddedDatabase } from './embedded.js';
+import { startEmbedded, type EmbeddedDatabase } from './embedded/index.js';
 import { classifyDbError, isRetryable, RETRYABLE_SQLSTATES, sqlState } from './errors.js';
 
 export type Pool = pg.Pool;
@@ -93,6 +93,12 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
       throw classifyDbError(err);
     }
     let broken = false;
+    // pg emits 'error' on a checked-out client whose connection drops; unheard, that would end the
+    // process. The query in flight rejects as well, and that is the error handled below.
+    const onClientError = (): void => {
+      broken = true;
+    };
+    client.on('error', onClientError);
     try {
       await client.query('begin');
       const result = await fn(client);
@@ -112,6 +118,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
       }
       throw classifyDbError(err);
     } finally {
+      client.off('error', onClientError);
       client.release(broken);
     }
   }

@@ -252,3 +252,7 @@ t.test('Dockerfile runs bin/keymeter.js on node 20 as the node user', async (t) 
   t.strictSame(entrypoint.length, 1);
   t.strictSame(JSON.parse(entrypoint[0]!.slice('ENTRYPOINT'.length)), ['node', 'bin/keymeter.js']);
 });
+
+t.test('the anonymous broker is published on loopback only', async (t) => {
+  t.strictSame(svc('mosquitto').ports, ['127.0.0.1:1883:1883']);
+});

