@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type pg from 'pg';
+import type { Pool } from '../db/pool.js';
 import { KeymeterError } from '../errors.js';
 import { findApiKeyByHash, touchApiKey } from '../db/queries/api-keys.js';
 
@@ -34,7 +34,7 @@ export const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf
 export class Authenticator {
   readonly #adminHash: Buffer | undefined;
   readonly #cache = new Map<string, { principal: Principal | null; expiresMs: number }>();
-  constructor(private readonly pool: pg.Pool, adminKey: string | undefined, private readonly nowMs: () => number = Date.now) {
+  constructor(private readonly pool: Pool, adminKey: string | undefined, private readonly nowMs: () => number = Date.now) {
     this.#adminHash = adminKey === undefined ? undefined : sha256(adminKey);
   }
 

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { unconnectedPool } from '../db/pool.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { buildApp } from './app.js';
@@ -8,7 +8,7 @@ import { buildApp } from './app.js';
  * connect lazily), so this needs no database.
  */
 export async function buildOpenApiDocument(): Promise<string> {
-  const pool = new pg.Pool({ max: 1 });
+  const pool = unconnectedPool();
   const app = await buildApp({ config: loadConfig({}), db: { pool, embedded: false }, log: createLogger('silent') });
   try {
     await app.ready();

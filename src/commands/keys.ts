@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
+import type { Pool } from '../db/pool.js';
 import { ROLES, sha256, type Role } from '../api/auth.js';
 import { Id } from '../core/bundle/schema.js';
 import { migrate } from '../db/migrate.js';
@@ -15,7 +15,7 @@ export interface NewKey {
 }
 
 /** Creates an API key and stores its hash; the key itself is returned once and never stored. */
-export async function createApiKey(pool: pg.Pool, role: Role, accountIds: string[], label?: string): Promise<NewKey> {
+export async function createApiKey(pool: Pool, role: Role, accountIds: string[], label?: string): Promise<NewKey> {
   const id = 'k_' + randomBytes(6).toString('hex');
   const key = `km_${id.slice(2)}_${randomBytes(KEY_SECRET_BYTES).toString('base64url')}`;
   await insertApiKey(pool, { id, hash: sha256(key), role, accountIds, label });

@@ -80,6 +80,11 @@ export async function openDatabase(config: Config, log: Logger, options: OpenOpt
   };
 }
 
+/** A pool that is never used to connect: for building the app where no database is needed (OpenAPI). */
+export function unconnectedPool(): pg.Pool {
+  return new pg.Pool({ max: 1 });
+}
+
 /**
  * Runs `fn` in a transaction on one client, retrying SQLSTATEs that ask for a retry with capped
  * exponential backoff. The transaction is rolled back on any error and the error is classified.
