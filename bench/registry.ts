@@ -1,0 +1,42 @@
+/**
+ * The benchmarks `npm run bench` knows, by name. A new benchmark is a new file under bench/ that exports
+ * a `Benchmark`, plus one line in `BENCHMARKS` below: an explicit list rather than self-registration on
+ * import (STYLE §14), so the set of names is visible in one place.
+ */
+import type { Config } from '../src/config.js';
+import type { Logger } from '../src/log.js';
+import { loadBulk } from './load-bulk.js';
+
+/**
+ * One measurement, printed as one JSON line on stdout. A figure that could not be measured is null, and a
+ * field named `<something>Error` (e.g. `copyError`) says why; the runner then exits with status 1.
+ */
+export interface BenchResult {
+  name: string;
+  unit: string;
+  value: number | null;
+  [extra: string]: unknown;
+}
+
+/** What every benchmark gets from the runner (parsed once from the environment in run.ts). */
+export interface BenchContext {
+  readonly config: Config;
+  readonly log: Logger;
+  /** Row count for data-volume benchmarks (BENCH_ROWS, default 1,000,000). */
+  readonly rows: number;
+  /** A PostgreSQL server to measure besides the embedded database (BENCH_DATABASE_URL or TEST_DATABASE_URL). */
+  readonly serverUrl: string | undefined;
+}
+
+export interface Benchmark {
+  readonly name: string;
+  readonly description: string;
+  /** Yields results as they are measured, so a slow second backend does not hold back the first line. */
+  run(ctx: BenchContext): AsyncIterable<BenchResult> | Promise<BenchResult[]>;
+}
+
+export const BENCHMARKS: readonly Benchmark[] = [loadBulk];
+
+export function findBenchmark(name: string): Benchmark | undefined {
+  return BENCHMARKS.find((b) => b.name === name);
+}

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named) and prints one JSON
+ * object per result line on stdout, `{"name", "unit", "value", ...}`, and nothing else there: logs and
+ * diagnostics go to stderr, so `npm run bench --silent > results.jsonl` keeps a clean record.
+ *
+ * Environment (read here, once, as src/config.ts does for the service):
+ *   BENCH_DATABASE_URL  PostgreSQL server to measure besides the embedded database
+ *                       (falls back to TEST_DATABASE_URL; neither: embedded only)
+ *   BENCH_ROWS          rows for data-volume benchmarks (default 1,000,000)
+ *   LOG_LEVEL           Keymeter's log level, on stderr (default silent)
+ * Exit status: 0 all ran, 1 a benchmark or one of its measurements failed, 2 an unknown name or a bad variable.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS, loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { BENCHMARKS, findBenchmark, type Benchmark, type BenchContext } from './registry.js';
+import { describeError } from './backends.js';
+
+const DEFAULT_ROWS = 1_000_000;
+
+const postgresUrl = z.string().refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// or postgresql:// URL');
+const BenchEnv = z.object({
+  BENCH_DATABASE_URL: postgresUrl.optional(),
+  TEST_DATABASE_URL: postgresUrl.optional(),
+  BENCH_ROWS: z.coerce.number().int().positive().default(DEFAULT_ROWS),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('silent'),
+});
+
+function fail(message: string, status: number): never {
+  process.stderr.write(message + '\n');
+  process.exit(status);
+}
+
+function usage(): string {
+  return 'benchmarks:\n' + BENCHMARKS.map((b) => `  ${b.name.padEnd(16)} ${b.description}`).join('\n');
+}
+
+function selectBenchmarks(args: readonly string[]): Benchmark[] {
+  if (args.length === 0) return [...BENCHMARKS];
+  const unknown = args.filter((a) => findBenchmark(a) === undefined);
+  if (unknown.length > 0) fail(`unknown benchmark: ${unknown.join(', ')}\n${usage()}`, 2);
+  return args.map((a) => findBenchmark(a)!);
+}
+
+function benchContext(env: NodeJS.ProcessEnv): BenchContext {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = BenchEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    fail('invalid environment:\n' + parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`).join('\n'), 2);
+  }
+  // The embedded backend is "no DATABASE_URL"; servers are named by the BENCH_ variables only.
+  const config = loadConfig({ ...env, DATABASE_URL: '' });
+  return {
+    config,
+    log: createLogger(parsed.data.LOG_LEVEL),
+    rows: parsed.data.BENCH_ROWS,
+    serverUrl: parsed.data.BENCH_DATABASE_URL ?? parsed.data.TEST_DATABASE_URL,
+  };
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h') || args.includes('--list')) fail(usage(), 0);
+  const selected = selectBenchmarks(args);
+  const ctx = benchContext(process.env);
+  let status = 0;
+  for (const bench of selected) {
+    try {
+      const results = bench.run(ctx);
+      for await (const result of Symbol.asyncIterator in results ? results : await results) {
+        process.stdout.write(JSON.stringify(result) + '\n');
+        if (Object.entries(result).some(([k, v]) => k.endsWith('Error') && v !== undefined)) status = 1;
+      }
+    } catch (err) {
+      process.stderr.write(`bench ${bench.name} failed: ${describeError(err)}\n`);
+      if (err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+      status = 1;
+    }
+  }
+  return status;
+}
+
+// Exit explicitly: a database that hung (see withTimeout) can leave handles open that would keep Node alive.
+const status = await main();
+process.stdout.write('', () => process.exit(status));
