@@ -23,6 +23,18 @@ export const ErrorCodes = {
   KM_NOT_READY: { status: 503, title: 'Service not ready' },
   KM_DB_TIMEOUT: { status: 504, title: 'Storage query timed out' },
   KM_CORE_SHAPE: { status: 500, title: 'Series shape mismatch' },
+  // Ingest rejections: the reason stored with a dead letter (status: how the API would answer the same input).
+  KM_INGEST_BAD_TOPIC: { status: 422, title: 'Topic is not a Keymeter meter topic' },
+  KM_INGEST_PAYLOAD_TOO_LARGE: { status: 413, title: 'Ingest payload too large' },
+  KM_INGEST_BAD_JSON: { status: 422, title: 'Payload is not valid UTF-8 JSON' },
+  KM_INGEST_SCHEMA: { status: 422, title: 'Payload does not match the schema' },
+  KM_INGEST_UNKNOWN_METER: { status: 422, title: 'Unknown meter' },
+  KM_INGEST_UNKNOWN_CHANNEL: { status: 422, title: 'Unknown channel for this meter' },
+  KM_INGEST_BAD_TIMESTAMP: { status: 422, title: 'Timestamp is not valid' },
+  KM_INGEST_OFF_GRID: { status: 422, title: "Timestamp is not on the channel's interval grid" },
+  KM_INGEST_FUTURE: { status: 422, title: 'Timestamp is too far in the future' },
+  KM_INGEST_NOT_FINITE: { status: 422, title: 'Value is not a finite number' },
+  KM_INGEST_STORE_FAILED: { status: 422, title: 'Reading could not be stored' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;
