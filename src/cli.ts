@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { API_VERSION } from './api/app.js';
 import { demoCommand } from './commands/demo.js';
 import { importAccountCommand } from './commands/import-account.js';
+import { ingestMqttCommand } from './commands/ingest.js';
 import { keysCreateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { EXIT_OK, EXIT_USAGE, loadRuntime, reportError, type Runtime } from './commands/runtime.js';
@@ -23,6 +24,9 @@ const program = new Command('keymeter')
 program.command('demo').description('embedded database + demo accounts + the API; prints the URLs and a demo API key').action(() => demoCommand(rt()));
 program.command('serve').description('the HTTP API (applies pending migrations first)').action(() => serveCommand(rt()));
 program.command('migrate').description('apply migrations, then exit').action(() => migrateCommand(rt()));
+
+const ingest = program.command('ingest').description('ingest workers');
+ingest.command('mqtt').description('the MQTT ingest worker (until SIGTERM; then drains and exits 0)').action(() => ingestMqttCommand(rt()));
 
 const imp = program.command('import').description('import data files');
 imp.command('account').argument('<file>', 'account bundle JSON').description('upsert an account bundle (idempotent)').action((file: string) => importAccountCommand(rt(), file));

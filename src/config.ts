@@ -20,7 +20,9 @@ const Env = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it becomes part of $share/<group>/...)')
     .optional(),
-  KEYMETER_MQTT_CLIENT_ID: z.string().min(1).max(128).default('keymeter-ingest'),
+  KEYMETER_MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (at most 100)').default('keymeter-ingest'),
+  /** MQTT connections per ingest worker in its share group (used only with KEYMETER_MQTT_GROUP). */
+  KEYMETER_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(8),
   KEYMETER_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Rows per ingest flush (STYLE §7). */

@@ -15,6 +15,8 @@ import { installErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { accountRoutes } from './routes/accounts.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import { readingsRoutes } from './routes/readings.js';
 
 export interface AppDeps {
   config: Config;
@@ -59,6 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'health', description: 'Liveness, readiness and metrics' },
         { name: 'accounts', description: 'Key accounts and their bundles' },
+        { name: 'readings', description: 'Stored interval readings' },
+        { name: 'ingest', description: 'What ingest refused, and why' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -77,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         req.principal = await auth.authenticate(req.headers.authorization);
       });
       await v1.register(accountRoutes, { db: deps.db });
+      await v1.register(readingsRoutes, { db: deps.db });
+      await v1.register(deadLetterRoutes, { db: deps.db });
     },
     { prefix: '/v1' },
   );

@@ -1,0 +1,312 @@
+/**
+ * The one batched writer every ingest source uses (DESIGN.md "Architecture"). Sources submit requests
+ * (readings, dead letters, events) and await them: the promise settles only after the transaction that
+ * holds them has committed, so a source acknowledges nothing that is not stored (MQTT PUBACK after
+ * commit, a Modbus poll marked done after commit).
+ *
+ * Group commit: a flush starts as soon as the writer is idle (after INGEST_FLUSH_INTERVAL_MS of linger)
+ * or when INGEST_BATCH_MAX_ROWS rows are pending; whatever arrives while a flush runs goes into the next
+ * one. The queue is bounded (maxQueuedRows): `submit` waits while it is full, which pauses the source
+ * (backpressure). Storage failures that may pass (connection lost, database restarting, serialization)
+ * are retried with capped exponential backoff; a request that fails for good on its own is turned into
+ * dead letters with the reason, so one bad request never blocks the others.
+ */
+import { KeymeterError, toError } from '../src/errors.js';
+import type { Logger } from '../src/log.js';
+import { classifyDbError, isRetryable } from '../src/db/errors.js';
+import { withTransaction, type Pool } from '../src/db/pool.js';
+import { insertReadings } from '../src/db/queries/readings.js';
+import { insertDeadLetters, insertEvents, type DeadLetterRow, type MeterEventRow } from '../src/db/queries/ingest.js';
+
+export interface ReadingRows {
+  channelIds: number[];
+  /** Interval starts, epoch ms UTC. */
+  tsMs: number[];
+  values: number[];
+  /** reading_quality codes: 0 actual, 1 estimated. */
+  quality: number[];
+}
+
+export interface StoreRequest {
+  readings?: ReadingRows;
+  deadLetters?: DeadLetterRow[];
+  events?: MeterEventRow[];
+}
+
+export interface WriterOptions {
+  /** Rows that trigger a flush (INGEST_BATCH_MAX_ROWS). */
+  maxBatchRows: number;
+  /** Linger of an idle writer before it flushes, ms (INGEST_FLUSH_INTERVAL_MS); 0 flushes at once. */
+  flushIntervalMs: number;
+  /** Rows queued before `submit` waits (backpressure). Default: 4 batches. */
+  maxQueuedRows?: number;
+  /** `source` recorded with conflicts, e.g. 'mqtt'. */
+  source: string;
+  /** Longest backoff between retries of a failing flush, ms. */
+  maxRetryDelayMs?: number;
+}
+
+export interface WriterStats {
+  batches: number;
+  inserted: number;
+  duplicates: number;
+  conflicts: number;
+  deadLetters: number;
+  events: number;
+  retries: number;
+}
+
+interface Pending {
+  req: StoreRequest;
+  rows: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+const MIN_RETRY_DELAY_MS = 100;
+const DEFAULT_MAX_RETRY_DELAY_MS = 30 * 1000;
+
+function rowsOf(req: StoreRequest): number {
+  return (req.readings?.channelIds.length ?? 0) + (req.deadLetters?.length ?? 0) + (req.events?.length ?? 0);
+}
+
+/** Errors a retry may cure: the database is out of reach or asked for a retry. */
+export function isTransientStoreError(err: unknown): boolean {
+  if (isRetryable(err)) return true;
+  const c = classifyDbError(err);
+  return c instanceof KeymeterError && (c.code === 'KM_DB_UNAVAILABLE' || c.code === 'KM_DB_TIMEOUT');
+}
+
+export class IngestWriter {
+  readonly stats: WriterStats = { batches: 0, inserted: 0, duplicates: 0, conflicts: 0, deadLetters: 0, events: 0, retries: 0 };
+  readonly #pool: Pool;
+  readonly #log: Logger;
+  readonly #opts: Required<WriterOptions>;
+  #queue: Pending[] = [];
+  #queuedRows = 0;
+  #spaceWaiters: (() => void)[] = [];
+  #flushing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #abort = new AbortController();
+
+  constructor(pool: Pool, log: Logger, options: WriterOptions) {
+    this.#pool = pool;
+    this.#log = log.child({ component: 'ingest.writer', source: options.source });
+    this.#opts = {
+      maxQueuedRows: options.maxBatchRows * 4,
+      maxRetryDelayMs: DEFAULT_MAX_RETRY_DELAY_MS,
+      ...options,
+    };
+  }
+
+  /** Resolves once everything in `req` is committed; waits first while the queue is full. */
+  async submit(req: StoreRequest): Promise<void> {
+    if (this.#closed) throw new KeymeterError('KM_DB_UNAVAILABLE', 'the writer is closed');
+    const rows = rowsOf(req);
+    if (rows === 0) return;
+    while (this.#queuedRows > 0 && this.#queuedRows + rows > this.#opts.maxQueuedRows) {
+      await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
+      if (this.#closed) throw new KeymeterError('KM_DB_UNAVAILABLE', 'the writer is closed');
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ req, rows, resolve, reject });
+      this.#queuedRows += rows;
+      this.#schedule();
+    });
+  }
+
+  /** Rows waiting to be written. */
+  get queuedRows(): number {
+    return this.#queuedRows;
+  }
+
+  /** Writes everything queued so far. */
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#flushing) {
+      if (!this.#flushing) this.#startFlush();
+      await this.#flushing;
+    }
+  }
+
+  /**
+   * Stops intake and writes what is queued. With `abandonAfterMs`, requests still unwritten after
+   * that time (database down) are rejected instead: their sources did not acknowledge them.
+   */
+  async close(abandonAfterMs?: number): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#spaceWaiters.splice(0)) w();
+    let timer: NodeJS.Timeout | undefined;
+    if (abandonAfterMs !== undefined) {
+      timer = setTimeout(() => this.#abort.abort(), abandonAfterMs);
+      timer.unref();
+    }
+    try {
+      await this.flush();
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(this.#timer);
+    }
+  }
+
+  #schedule(): void {
+    if (this.#flushing) return; // the running flush starts the next one when it ends
+    if (this.#queuedRows >= this.#opts.maxBatchRows || this.#opts.flushIntervalMs === 0) {
+      this.#startFlush();
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (!this.#flushing && this.#queue.length > 0) this.#startFlush();
+      }, this.#opts.flushIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  #startFlush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch: Pending[] = [];
+    let rows = 0;
+    while (this.#queue.length > 0 && (batch.length === 0 || rows + this.#queue[0]!.rows <= this.#opts.maxBatchRows)) {
+      const p = this.#queue.shift()!;
+      batch.push(p);
+      rows += p.rows;
+    }
+    this.#flushing = this.#write(batch).finally(() => {
+      this.#queuedRows -= rows;
+      for (const w of this.#spaceWaiters.splice(0)) w();
+      this.#flushing = undefined;
+      if (this.#queue.length > 0) {
+        if (this.#closed || this.#queuedRows >= this.#opts.maxBatchRows) this.#startFlush();
+        else this.#schedule();
+      }
+    });
+  }
+
+  /** Writes a batch with retries; settles every request of it. */
+  async #write(batch: Pending[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#commit(batch.map((p) => p.req));
+        for (const p of batch) p.resolve();
+        return;
+      } catch (err) {
+        if (this.#abort.signal.aborted) {
+          for (const p of batch) p.reject(toError(err));
+          return;
+        }
+        if (isTransientStoreError(err)) {
+          this.stats.retries++;
+          const delayMs = Math.min(this.#opts.maxRetryDelayMs, MIN_RETRY_DELAY_MS * 2 ** Math.min(attempt - 1, 16));
+          this.#log.warn({ err: toError(err), attempt, delayMs, requests: batch.length }, 'flush failed; retrying');
+          await this.#sleep(delayMs * (0.5 + Math.random() / 2));
+          continue;
+        }
+        if (batch.length > 1) {
+          // Find the request at fault: each one alone, so the others still go through.
+          this.#log.warn({ err: toError(err), requests: batch.length }, 'flush failed; writing requests one by one');
+          for (const p of batch) await this.#write([p]);
+          return;
+        }
+        await this.#deadLetterAll(batch[0]!, err);
+        return;
+      }
+    }
+  }
+
+  async #deadLetterAll(p: Pending, err: unknown): Promise<void> {
+    const e = toError(err);
+    const state = (err as { code?: unknown }).code;
+    const detail = `could not be stored (${typeof state === 'string' ? state + ': ' : ''}${e.message})`.slice(0, 2000);
+    const r = p.req.readings;
+    const letters: DeadLetterRow[] = [...(p.req.deadLetters ?? [])];
+    const nowMs = Date.now();
+    if (r) {
+      for (let i = 0; i < r.channelIds.length; i++) {
+        letters.push({
+          receivedAtMs: nowMs, source: this.#opts.source, topicOrUnit: null, meterId: null, payloadTruncated: false,
+          payload: Buffer.from(JSON.stringify({ channelId: r.channelIds[i], ts: new Date(r.tsMs[i]!).toISOString(), value: r.values[i], quality: r.quality[i] })),
+          code: 'KM_INGEST_STORE_FAILED', detail,
+        });
+      }
+    }
+    for (const ev of p.req.events ?? []) {
+      letters.push({
+        receivedAtMs: nowMs, source: ev.source, topicOrUnit: null, meterId: ev.meterId, payloadTruncated: false,
+        payload: Buffer.from(JSON.stringify({ type: ev.type, ts: new Date(ev.tsMs).toISOString() })), code: 'KM_INGEST_STORE_FAILED', detail,
+      });
+    }
+    this.#log.warn({ err: e, deadLetters: letters.length }, 'request could not be stored; dead-lettered');
+    await this.#write([{ ...p, req: { deadLetters: letters } }]);
+  }
+
+  /** One transaction for the whole batch. In-batch duplicates of (channel, ts) go in later rounds. */
+  async #commit(reqs: StoreRequest[]): Promise<void> {
+    const rounds = splitRounds(reqs);
+    const letters = reqs.flatMap((r) => r.deadLetters ?? []);
+    const events = reqs.flatMap((r) => r.events ?? []);
+    const totals = await withTransaction(this.#pool, async (client) => {
+      const t = { inserted: 0, duplicates: 0, conflicts: 0, deadLetters: 0, events: 0 };
+      for (const round of rounds) {
+        for (let from = 0; from < round.channelIds.length; from += this.#opts.maxBatchRows) {
+          const to = Math.min(round.channelIds.length, from + this.#opts.maxBatchRows);
+          const out = await insertReadings(client, {
+            channelIds: round.channelIds.slice(from, to), tsMs: round.tsMs.slice(from, to),
+            values: round.values.slice(from, to), quality: round.quality.slice(from, to),
+          }, this.#opts.source);
+          t.inserted += out.inserted;
+          t.duplicates += out.duplicates;
+          t.conflicts += out.conflicts;
+        }
+      }
+      t.deadLetters = await insertDeadLetters(client, letters);
+      await insertEvents(client, events);
+      t.events = events.length;
+      return t;
+    }, 1);
+    this.stats.batches++;
+    this.stats.inserted += totals.inserted;
+    this.stats.duplicates += totals.duplicates;
+    this.stats.conflicts += totals.conflicts;
+    this.stats.deadLetters += totals.deadLetters;
+    this.stats.events += totals.events;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      this.#abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+  }
+}
+
+/**
+ * Splits the readings of a batch into rounds in which each (channel, ts) appears once: the first
+ * occurrence in round 1, a second one in round 2, and so on, so that a later duplicate meets the stored
+ * first one (a no-op when equal, a conflict row when not) instead of colliding inside one statement.
+ * @internal
+ */
+export function splitRounds(reqs: readonly StoreRequest[]): ReadingRows[] {
+  const rounds: ReadingRows[] = [];
+  const seen = new Map<number, Map<number, number>>(); // channel -> ts -> occurrences so far
+  for (const req of reqs) {
+    const r = req.readings;
+    if (!r) continue;
+    for (let i = 0; i < r.channelIds.length; i++) {
+      const ch = r.channelIds[i]!;
+      const ts = r.tsMs[i]!;
+      let byTs = seen.get(ch);
+      if (!byTs) seen.set(ch, (byTs = new Map()));
+      const n = byTs.get(ts) ?? 0;
+      byTs.set(ts, n + 1);
+      let round = rounds[n];
+      if (!round) rounds.push((round = { channelIds: [], tsMs: [], values: [], quality: [] }));
+      round.channelIds.push(ch);
+      round.tsMs.push(ts);
+      round.values.push(r.values[i]!);
+      round.quality.push(r.quality[i]!);
+    }
+  }
+  return rounds;
+}
