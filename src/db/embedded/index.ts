@@ -43,6 +43,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     extensions: { timescaledb },
   });
   await db.exec('create extension if not exists timescaledb');
+  // A reopened data dir has the extension but not its library: PGlite has no shared_preload_libraries,
+  // and without TimescaleDB's hooks an insert into a hypertable fails ("invalid INSERT on the root table").
+  await db.exec(`load 'timescaledb'`);
   const server = new WireServer(db, log);
   const port = await server.listen('127.0.0.1', 0);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
