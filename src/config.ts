@@ -27,8 +27,13 @@ const Env = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Rows per ingest flush (STYLE §7). */
   INGEST_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5_000),
-  /** Longest time a reading waits in the ingest buffer, in ms (STYLE §7). */
-  INGEST_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(200),
+  /**
+   * Linger of an idle ingest writer before it flushes, in ms (STYLE §7). 0: flush as soon as the writer
+   * is idle; what arrives during a flush goes into the next one (group commit), so a reading waits at
+   * most one commit. A linger only pays when many sources publish at once: MQTT.js handles one message
+   * at a time per connection, so on few connections it is pure latency.
+   */
+  INGEST_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Connections in the pg pool against a server; the embedded database always uses 1. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Per-statement limit for API queries, in ms. */

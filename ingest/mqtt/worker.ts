@@ -91,7 +91,9 @@ export async function startMqttIngest(pool: Pool, log: Logger, opts: MqttIngestO
       resubscribe: false, // subscribed on every CONNACK below; the persistent session keeps them anyway
     });
     client.handleMessage = (packet, callback) => {
-      if (stopping) return; // no PUBACK: the broker redelivers it to the next session
+      // No PUBACK: the broker redelivers it to the next session. The error lets MQTT.js go on reading
+      // (it awaits this callback before the next packet) so the connection can close cleanly.
+      if (stopping) return callback(new Error('shutting down'));
       const p = handle(packet).then(
         () => callback(),
         (err: unknown) => {

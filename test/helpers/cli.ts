@@ -46,11 +46,19 @@ export function startKeymeter(args: string[], env: NodeJS.ProcessEnv, ready: Reg
   });
 }
 
-/** Sends a signal and resolves with the exit code. */
-export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+/** Sends a signal and resolves with the exit code; after `graceMs` the child is killed (resolves 'killed'). */
+export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 60_000): Promise<number | null | 'killed'> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
+    const timer = setTimeout(() => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => resolve('killed'));
+      child.kill('SIGKILL');
+    }, graceMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
     child.kill(signal);
   });
 }
