@@ -11,6 +11,7 @@ import { keysCreateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { EXIT_OK, EXIT_USAGE, loadRuntime, reportError, type Runtime } from './commands/runtime.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateMqttCommand, type SimulateMqttOptions } from './commands/simulate.js';
 
 let runtime: Runtime | undefined;
 const rt = (): Runtime => (runtime ??= loadRuntime());
@@ -30,6 +31,17 @@ ingest.command('mqtt').description('the MQTT ingest worker (until SIGTERM; then 
 
 const imp = program.command('import').description('import data files');
 imp.command('account').argument('<file>', 'account bundle JSON').description('upsert an account bundle (idempotent)').action((file: string) => importAccountCommand(rt(), file));
+
+const sim = program.command('simulate').description('meter simulators');
+sim
+  .command('mqtt')
+  .description('simulated meters of the demo accounts publishing over MQTT (needs MQTT_URL): live until SIGINT/SIGTERM, or --backfill, or --rate')
+  .option('--backfill <span>', 'publish this much history (90d, 8w, 12m, 3y) ending at the last completed interval, then exit')
+  .option('--rate <readingsPerSecond>', 'load test: publish synthetic history at this rate, then print the achieved rate', Number)
+  .option('--duration <time>', 'length of the --rate load test (60s, 5m, 1h; default 60s)')
+  .option('--bundle <file...>', 'account bundle files (default: every JSON in fixtures/accounts)')
+  .option('--tick-seconds <seconds>', 'live mode: seconds between ticks (default 30)', Number)
+  .action((opts: SimulateMqttOptions) => simulateMqttCommand(rt(), opts));
 
 const keys = program.command('keys').description('API keys');
 keys
