@@ -22,7 +22,11 @@ const program = new Command('keymeter')
   .exitOverride()
   .showHelpAfterError();
 
-program.command('demo').description('embedded database + demo accounts + the API; prints the URLs and a demo API key').action(() => demoCommand(rt()));
+program
+  .command('demo')
+  .description('embedded database and broker + demo accounts with history + live simulated meters + the API; prints the URLs and a demo API key')
+  .option('--history <span>', 'history to load for the demo meters (90d, 12m, 3y)', '3y')
+  .action((opts: { history: string }) => demoCommand(rt(), opts));
 program.command('serve').description('the HTTP API (applies pending migrations first)').action(() => serveCommand(rt()));
 program.command('migrate').description('apply migrations, then exit').action(() => migrateCommand(rt()));
 

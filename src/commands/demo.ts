@@ -1,51 +1,103 @@
 /**
- * `keymeter demo` (what `npm start` runs): the embedded TimescaleDB (unless DATABASE_URL is set),
- * migrations, the demo accounts from fixtures/accounts, a demo API key, and the API.
- * Live simulated meters and three years of history join it as the ingest issues land.
+ * `keymeter demo` (what `npm start` runs), per CONTRACT.md: the embedded TimescaleDB (unless
+ * DATABASE_URL is set), the embedded MQTT broker (unless MQTT_URL is set), migrations, the demo accounts
+ * from fixtures/accounts with three years of simulated 15-minute history loaded through the bulk path,
+ * then live simulated meters publishing every few seconds through the real MQTT path into the ingest
+ * worker, and the API. Everything runs in this one process: the embedded database has one connection.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import { startEmbeddedBroker } from '../../ingest/mqtt/embedded-broker.js';
+import { startMqttIngest } from '../../ingest/mqtt/worker.js';
+import { runLive } from '../../ingest/simulate/mqtt-publisher.js';
+import { demoMeterSpecs } from '../../ingest/simulate/profile.js';
+import { loadHistory } from '../../ingest/simulate/load-history.js';
+import type { AccountBundle } from '../core/bundle/schema.js';
 import { importBundle } from '../db/bundle-store.js';
 import { migrate } from '../db/migrate.js';
 import { createApiKey } from './keys.js';
 import { readJsonFile } from './import-account.js';
 import { onShutdown, openDb, type Runtime } from './runtime.js';
 import { startServing } from './serve.js';
+import { backfillStartMs } from './simulate.js';
 
 export const DEMO_ACCOUNTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/accounts');
+/** Seconds between ticks of the live simulated meters. */
+const LIVE_TICK_MS = 5 * 1000;
 
-export async function demoCommand(rt: Runtime): Promise<void> {
+export interface DemoOptions {
+  /** History to load: 90d, 12m, 3y (default 3y). */
+  history?: string;
+}
+
+export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<void> {
+  const nowMs = Date.now();
+  const historyStartMs = backfillStartMs(opts.history ?? '3y', nowMs);
   const db = await openDb(rt);
+  const stops: (() => Promise<void>)[] = [() => db.close()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((err: unknown) => rt.log.error({ err }, 'demo shutdown step failed'));
+  };
   try {
     await migrate(db.pool, rt.log);
-    const ids: string[] = [];
+    const bundles: AccountBundle[] = [];
     for (const f of (await readdir(DEMO_ACCOUNTS_DIR)).filter((f) => f.endsWith('.json')).sort()) {
-      const r = await importBundle(db, await readJsonFile(path.join(DEMO_ACCOUNTS_DIR, f)), 'demo');
-      ids.push(r.bundle.id);
+      bundles.push((await importBundle(db, await readJsonFile(path.join(DEMO_ACCOUNTS_DIR, f)), 'demo')).bundle);
     }
     const key = await createApiKey(db.pool, 'admin', [], 'demo');
+
+    const specs = bundles.flatMap(demoMeterSpecs);
+    const history = await loadHistory(db.pool, rt.log, specs, nowMs, nowMs - historyStartMs);
+    rt.log.info(history, 'demo history loaded');
+
+    let mqttUrl = rt.config.MQTT_URL;
+    if (mqttUrl === undefined) {
+      const broker = await startEmbeddedBroker(rt.log);
+      stops.push(() => broker.close());
+      mqttUrl = broker.url;
+    }
+    const ingest = await startMqttIngest(db.pool, rt.log, {
+      url: mqttUrl, clientId: `${rt.config.KEYMETER_MQTT_CLIENT_ID}-demo`, group: rt.config.KEYMETER_MQTT_GROUP,
+      connections: rt.config.KEYMETER_MQTT_CONNECTIONS, maxBatchRows: rt.config.INGEST_BATCH_MAX_ROWS, flushIntervalMs: rt.config.INGEST_FLUSH_INTERVAL_MS,
+    });
+    stops.push(() => ingest.close());
+    await ingest.ready;
+
+    const publisher = await mqtt.connectAsync(mqttUrl, { clientId: `keymeter-demo-simulator-${process.pid}`, clean: true, protocolVersion: 4 });
+    const live = new AbortController();
+    const liveSpecs = specs.filter((s) => s.protocol === 'mqtt');
+    const liveRun = runLive(publisher, liveSpecs, { tickMs: LIVE_TICK_MS, nowMs: Date.now, signal: live.signal, sinceMs: Math.floor(nowMs / 900_000) * 900_000 })
+      .catch((err: unknown) => rt.log.error({ err }, 'live simulator stopped'));
+    stops.push(async () => {
+      live.abort();
+      await liveRun;
+      await publisher.endAsync();
+    });
+
     const s = await startServing(rt, db);
+    stops.push(() => s.app.close());
     const base = s.url.replace('://0.0.0.0', '://127.0.0.1');
+    const meter = liveSpecs[0]?.meterId ?? specs[0]?.meterId ?? '';
+    const day = new Date(nowMs - 86_400_000).toISOString().slice(0, 10);
     process.stdout.write(
       [
         '',
-        `Keymeter demo is up (${db.embedded ? 'embedded TimescaleDB in ' + rt.config.KEYMETER_DATA_DIR : db.displayUrl}).`,
+        `Keymeter demo is up (${db.embedded ? 'embedded TimescaleDB in ' + rt.config.KEYMETER_DATA_DIR : db.displayUrl}; MQTT ${rt.config.MQTT_URL === undefined ? 'embedded broker ' + mqttUrl : mqttUrl}).`,
         `  API        ${base}/v1`,
         `  API docs   ${base}/docs`,
         `  readiness  ${base}/readyz`,
-        `  accounts   ${ids.join(', ')}`,
-        `  try        curl -H "Authorization: Bearer ${key.key}" ${base}/v1/accounts/${ids[0] ?? ''}`,
+        `  accounts   ${bundles.map((b) => b.id).join(', ')} (${history.readings} readings of history loaded in ${history.seconds} s)`,
+        `  live       ${liveSpecs.length} simulated meters publish every ${LIVE_TICK_MS / 1000} s to keymeter/v1/meters/{meterId}/readings`,
         `  demo API key (admin): ${key.key}`,
+        `  try        curl -H "Authorization: Bearer ${key.key}" "${base}/v1/meters/${meter}/readings?channel=kwh_del&from=${day}T00:00:00Z&limit=96"`,
         '',
       ].join('\n'),
     );
-    await onShutdown(rt.log, async () => {
-      await s.app.close();
-      await db.close();
-    });
+    await onShutdown(rt.log, stopAll);
   } catch (err) {
-    await db.close();
+    await stopAll();
     throw err;
   }
 }
