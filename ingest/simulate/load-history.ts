@@ -21,6 +21,8 @@ const CHUNK_DAYS = 120;
  * quality, so a three-year demo loads in seconds rather than minutes.
  */
 const INSTANT_SPAN_MS = 400 * DAY_MS;
+/** Channels finer than 15 minutes (the demo's 1-minute kW, what makes the live feed visible) get a week. */
+const FINE_SPAN_MS = 7 * DAY_MS;
 
 export interface HistoryTotals {
   meters: number;
@@ -35,14 +37,15 @@ export async function loadHistory(pool: Pool, log: Logger, specs: readonly Meter
   const endMs = Math.floor(nowMs / (15 * MINUTE_MS)) * 15 * MINUTE_MS;
   const totals: HistoryTotals = { meters: 0, readings: 0, events: 0, seconds: 0 };
   for (const spec of specs) {
-    const ch = await pool.query<{ kind: string; id: number; last_ms: number | null }>(
-      `select c.kind, c.id, extract(epoch from (select max(ts) from readings r where r.channel_id = c.id)) * 1000 as last_ms
+    const ch = await pool.query<{ kind: string; id: number; interval_minutes: number; last_ms: number | null }>(
+      `select c.kind, c.id, c.interval_minutes, extract(epoch from (select max(ts) from readings r where r.channel_id = c.id)) * 1000 as last_ms
          from channels c where c.meter_id = $1`, [spec.meterId]);
     if (ch.rows.length === 0) continue;
     // Per channel: the first interval to load (after what is stored, within its span).
     const startOf = new Map<string, { id: number; fromMs: number }>();
     for (const r of ch.rows) {
-      const span = isCumulativeKind(r.kind as ChannelKind) ? spanMs : Math.min(spanMs, INSTANT_SPAN_MS);
+      const span = r.interval_minutes < 15 ? Math.min(spanMs, FINE_SPAN_MS)
+        : isCumulativeKind(r.kind as ChannelKind) ? spanMs : Math.min(spanMs, INSTANT_SPAN_MS);
       const after = r.last_ms === null ? -Infinity : Number(r.last_ms) + MINUTE_MS;
       startOf.set(r.kind, { id: r.id, fromMs: Math.max(after, endMs - span) });
     }
