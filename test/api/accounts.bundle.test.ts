@@ -29,7 +29,7 @@ t.test('PUT and GET /v1/accounts/{id}/bundle', async (t) => {
     const body = account.json();
     t.equal(body.name, 'Acme Foods Inc.');
     t.strictSame(body.sites.map((s: { id: string }) => s.id), ['acme-plant-1']);
-    t.strictSame(body.sites[0].meters[0], { id: 'm-1001', commodity: 'electric', protocol: 'mqtt', channels: ['kwh_del', 'kvarh_del', 'v_a', 'v_b', 'v_c', 'thd_v_a'] });
+    t.strictSame(body.sites[0].meters[0], { id: 'm-1001', commodity: 'electric', protocol: 'mqtt', channels: ['kwh_del', 'kvarh_del', 'v_a', 'v_b', 'v_c', 'thd_v_a', 'kw'] });
   });
 });
 

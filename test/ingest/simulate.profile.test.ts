@@ -254,7 +254,7 @@ t.test('demoMeterSpecs maps a bundle to simulated meters', async (t) => {
       ['w-3001', 'water', 'file', 'industrial', 1470, 'America/Chicago', 277],
     ],
   );
-  t.strictSame(specs[0]!.channels.map((c) => [c.kind, c.intervalMinutes]), [['kwh_del', 15], ['kvarh_del', 15], ['v_a', 15], ['v_b', 15], ['v_c', 15], ['thd_v_a', 15]]);
+  t.strictSame(specs[0]!.channels.map((c) => [c.kind, c.intervalMinutes]), [['kwh_del', 15], ['kvarh_del', 15], ['v_a', 15], ['v_b', 15], ['v_c', 15], ['thd_v_a', 15], ['kw', 1]]);
   t.equal(specs[0]!.outageKey, specs[1]!.outageKey, 'a site\'s electric meters share outages');
   const bare = demoMeterSpecs(AccountBundle.parse({ id: 'x', name: 'X', sites: [{ id: 's', name: 'S', timezone: 'UTC', meters: [{ id: 'm', channels: [{ kind: 'kwh_del' }] }] }] }));
   t.strictSame(bare.map((s) => [s.peakKw, s.profile, s.nominalVoltageV]), [[1500, 'industrial', 277]], 'defaults');
