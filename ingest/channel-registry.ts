@@ -1,8 +1,9 @@
 /**
  * What an ingest worker validates against: each meter's channels (id, interval) and site time zone,
  * cached in memory. A meter or channel added to the database while the worker runs is picked up
- * without a restart: a miss reloads that meter, at most once per MISS_RELOAD_MS so that a stream of
- * readings for an unknown meter does not turn into a stream of queries.
+ * without a restart: a miss (unknown meter, or a channel kind the cached meter lacks) always reloads
+ * that meter. The lookup is one primary-key query per message, cheap beside the dead letter a miss
+ * writes anyway; concurrent misses for one meter share one query.
  */
 import type { ChannelKind } from '../src/core/channels.js';
 import type { Pool } from '../src/db/pool.js';
@@ -22,12 +23,10 @@ export interface MeterInfo {
 
 /** A known meter is reloaded after this long, so interval or channel changes reach a running worker. */
 const HIT_TTL_MS = 5 * 60 * 1000;
-/** An unknown meter, or a known one missing a channel, is looked up again at most this often. */
-const MISS_RELOAD_MS = 5 * 1000;
 const MAX_ENTRIES = 100_000;
 
 interface Entry {
-  meter: MeterInfo | undefined;
+  meter: MeterInfo;
   loadedMs: number;
 }
 
@@ -39,17 +38,12 @@ export class ChannelRegistry {
 
   /**
    * The meter, or undefined when it does not exist. `needKinds`: channel kinds the caller is about to
-   * use; when the cached meter lacks one, it is reloaded (subject to MISS_RELOAD_MS).
+   * use; when the cached meter lacks one, it is reloaded.
    */
   async meter(meterId: string, needKinds: readonly ChannelKind[] = []): Promise<MeterInfo | undefined> {
     const now = this.nowMs();
     const e = this.#entries.get(meterId);
-    if (e) {
-      const age = now - e.loadedMs;
-      const missing = e.meter === undefined || needKinds.some((k) => !e.meter!.channels.has(k));
-      if (!missing && age < HIT_TTL_MS) return e.meter;
-      if (missing && age < MISS_RELOAD_MS) return e.meter;
-    }
+    if (e?.meter && now - e.loadedMs < HIT_TTL_MS && needKinds.every((k) => e.meter!.channels.has(k))) return e.meter;
     return this.#load(meterId);
   }
 
@@ -69,7 +63,8 @@ export class ChannelRegistry {
         channels: new Map(row.channels.map((c) => [c.kind as ChannelKind, { channelId: c.channelId, intervalMinutes: c.intervalMinutes, timezone: row.timezone }])),
       };
       if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-      this.#entries.set(meterId, { meter, loadedMs: this.nowMs() });
+      if (meter) this.#entries.set(meterId, { meter, loadedMs: this.nowMs() });
+      else this.#entries.delete(meterId);
       return meter;
     })().finally(() => this.#loading.delete(meterId));
     this.#loading.set(meterId, p);

@@ -117,3 +117,30 @@ t.test('two workers in one share group: every reading stored once, and both took
     t.ok(a.writer.stats.inserted > 0 && b.writer.stats.inserted > 0, `both workers took messages (${a.writer.stats.inserted} / ${b.writer.stats.inserted})`);
   });
 });
+
+t.test('a meter or channel added while the worker runs is accepted without a restart', async (t) => {
+  eachBackend(t, async (t, db) => {
+    const meterId = await meterAccount(db, broker);
+    const w = await worker(t, db, broker, { clientId: broker.unique('ingest') });
+    const pub = await publisher(broker.url, broker.unique('pub'));
+    t.teardown(() => pub.endAsync());
+    const late = broker.unique('late');
+    const msg = readingsMessage([{ channel: 'kwh_del', ts: '2026-01-05T10:00:00Z', value: 1 }]);
+    await pub.publishAsync(readingsTopic(late), msg, { qos: 1 });
+    t.ok(await eventually(async () => w.writer.stats.deadLetters >= 1), 'unknown at first: dead-lettered');
+    await meterAccountWith(db, late);
+    await pub.publishAsync(readingsTopic(late), msg, { qos: 1 });
+    t.ok(await eventually(async () => (await countReadings(db, late)) === 1), 'stored once the meter exists');
+    // A new channel on a meter the worker already knows.
+    await pub.publishAsync(readingsTopic(meterId), readingsMessage([{ channel: 'kwh_del', ts: '2026-01-05T10:00:00Z', value: 1 }]), { qos: 1 });
+    t.ok(await eventually(async () => (await countReadings(db, meterId)) === 1));
+    await db.pool.query(`insert into channels (meter_id, position, kind, interval_minutes) values ($1, 1, 'kvarh_del', 15)`, [meterId]);
+    await pub.publishAsync(readingsTopic(meterId), readingsMessage([{ channel: 'kvarh_del', ts: '2026-01-05T10:00:00Z', value: 0.4 }]), { qos: 1 });
+    t.ok(await eventually(async () => (await countReadings(db, meterId)) === 2), 'the new channel is accepted');
+  });
+});
+
+async function meterAccountWith(db: Parameters<typeof meterAccount>[0], meterId: string): Promise<void> {
+  const { importBundle } = await import('../../src/db/bundle-store.js');
+  await importBundle(db, { id: `${meterId}-acct`, name: 'Late', sites: [{ id: `${meterId}-site`, name: 'S', timezone: 'UTC', meters: [{ id: meterId, channels: [{ kind: 'kwh_del' }] }] }] }, 'test');
+}
