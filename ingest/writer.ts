@@ -13,7 +13,7 @@
  */
 import { KeymeterError, toError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
-import { classifyDbError, isRetryable } from '../src/db/errors.js';
+import { classifyDbError, isRetryable, sqlState } from '../src/db/errors.js';
 import { withTransaction, type Pool } from '../src/db/pool.js';
 import { insertReadings } from '../src/db/queries/readings.js';
 import { insertDeadLetters, insertEvents, type DeadLetterRow, type MeterEventRow } from '../src/db/queries/ingest.js';
@@ -216,8 +216,9 @@ export class IngestWriter {
 
   async #deadLetterAll(p: Pending, err: unknown): Promise<void> {
     const e = toError(err);
-    const state = (err as { code?: unknown }).code;
-    const detail = `could not be stored (${typeof state === 'string' ? state + ': ' : ''}${e.message})`.slice(0, 2000);
+    // The SQLSTATE of the database error, which withTransaction keeps as the cause of its KeymeterError.
+    const state = sqlState(err) ?? sqlState((err as { cause?: unknown }).cause);
+    const detail = `could not be stored (${state === undefined ? '' : `SQLSTATE ${state}: `}${e.message})`.slice(0, 2000);
     const r = p.req.readings;
     const letters: DeadLetterRow[] = [...(p.req.deadLetters ?? [])];
     const nowMs = Date.now();
