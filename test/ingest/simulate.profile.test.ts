@@ -3,7 +3,8 @@ import path from 'node:path';
 import { tzOffset } from '@date-fns/tz';
 import t from 'tap';
 import { AccountBundle } from '../../src/core/bundle/schema.js';
-import { demoMeterSpecs, generateMeterSeries, type MeterSeries, type MeterSpec } from '../../ingest/simulate/profile.js';
+import { demoMeterSpecs } from '../../ingest/simulate/demo-specs.js';
+import { generateMeterSeries, type MeterSeries, type MeterSpec } from '../../ingest/simulate/profile.js';
 import { ROOT } from '../helpers/cli.js';
 
 const MINUTE_MS = 60 * 1000;
