@@ -41,7 +41,7 @@ const COUNT_READINGS = `select count(*)::int as n from readings where channel_id
 const COPY_READINGS = `copy readings (channel_id, ts, value, quality) from stdin`;
 
 /** A batch held in typed arrays (STYLE §8), so a slice is a view and not a copy. */
-interface TypedBatch extends ReadingsBatch {
+export interface TypedBatch extends ReadingsBatch {
   channelIds: Int32Array;
   tsMs: Float64Array;
   values: Float64Array;
@@ -65,7 +65,7 @@ async function createChannelSets(pool: pg.Pool, rows: number): Promise<{ keymete
 }
 
 /** Small deterministic PRNG (mulberry32) so that every run writes the same values. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -146,7 +146,7 @@ function* copyChunks(batch: TypedBatch): Generator<string> {
 }
 
 /** Plain COPY FROM STDIN of the whole batch in one statement. Returns elapsed seconds. */
-async function timeCopy(pool: pg.Pool, batch: TypedBatch, channelIds: readonly number[]): Promise<number> {
+export async function timeCopy(pool: pg.Pool, batch: TypedBatch, channelIds: readonly number[]): Promise<number> {
   const startMs = performance.now();
   await withTransaction(pool, (client) => pipeline(Readable.from(copyChunks(batch)), client.query(copyStreams.from(COPY_READINGS))));
   const seconds = (performance.now() - startMs) / 1000;
@@ -154,10 +154,10 @@ async function timeCopy(pool: pg.Pool, batch: TypedBatch, channelIds: readonly n
   return seconds;
 }
 
-const round = (x: number | null, digits: number): number | null => (x === null ? null : Number(x.toFixed(digits)));
+export const round = (x: number | null, digits: number): number | null => (x === null ? null : Number(x.toFixed(digits)));
 
 /** Runs one path within the deadline for `rows`; a failure is returned as its description. */
-async function attempt(what: string, rows: number, run: () => Promise<number>): Promise<{ seconds: number | null; error?: string }> {
+export async function attempt(what: string, rows: number, run: () => Promise<number>): Promise<{ seconds: number | null; error?: string }> {
   const deadlineMs = Math.max(MINUTE_MS, (rows / SLOWEST_ROWS_PER_SEC) * 1000);
   try {
     return { seconds: await withTimeout(run(), deadlineMs, `${what} path`) };

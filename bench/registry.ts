@@ -5,6 +5,7 @@
  */
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
+import { ingestMqtt } from './ingest-mqtt.js';
 import { loadBulk } from './load-bulk.js';
 
 /**
@@ -24,8 +25,14 @@ export interface BenchContext {
   readonly log: Logger;
   /** Row count for data-volume benchmarks (BENCH_ROWS, default 1,000,000). */
   readonly rows: number;
+  /** BENCH_ROWS when it is set, for benchmarks whose own default differs from `rows`'s. */
+  readonly rowsOverride: number | undefined;
   /** A PostgreSQL server to measure besides the embedded database (BENCH_DATABASE_URL or TEST_DATABASE_URL). */
   readonly serverUrl: string | undefined;
+  /** MQTT broker named by BENCH_MQTT_URL or TEST_MQTT_URL; undefined: the benchmark looks for one itself. */
+  readonly mqttUrl: string | undefined;
+  /** Ingest worker connections in a shared-subscription group (BENCH_MQTT_CONNECTIONS, default 8). */
+  readonly mqttConnections: number;
 }
 
 export interface Benchmark {
@@ -35,7 +42,7 @@ export interface Benchmark {
   run(ctx: BenchContext): AsyncIterable<BenchResult> | Promise<BenchResult[]>;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [loadBulk];
+export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return BENCHMARKS.find((b) => b.name === name);

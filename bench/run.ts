@@ -6,7 +6,10 @@
  * Environment (read here, once, as src/config.ts does for the service):
  *   BENCH_DATABASE_URL  PostgreSQL server to measure besides the embedded database
  *                       (falls back to TEST_DATABASE_URL; neither: embedded only)
- *   BENCH_ROWS          rows for data-volume benchmarks (default 1,000,000)
+ *   BENCH_ROWS          rows for data-volume benchmarks (default 1,000,000; ingest.mqtt: 200,000)
+ *   BENCH_MQTT_URL      MQTT broker for ingest.mqtt (falls back to TEST_MQTT_URL, then to a broker
+ *                       listening on 127.0.0.1:1883, then to the embedded aedes broker)
+ *   BENCH_MQTT_CONNECTIONS  ingest worker connections in the shared-subscription group (default 8)
  *   LOG_LEVEL           Keymeter's log level, on stderr (default silent)
  * Exit status: 0 all ran, 1 a benchmark or one of its measurements failed, 2 an unknown name or a bad variable.
  */
@@ -17,12 +20,17 @@ import { BENCHMARKS, findBenchmark, type Benchmark, type BenchContext } from './
 import { describeError } from './backends.js';
 
 const DEFAULT_ROWS = 1_000_000;
+const DEFAULT_MQTT_CONNECTIONS = 8;
 
 const postgresUrl = z.string().refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// or postgresql:// URL');
+const mqttUrl = z.string().refine((s) => /^(mqtts?|wss?|tcp|ssl|tls):\/\//.test(s), 'must be an mqtt:// (mqtts://, ws://, wss://) URL');
 const BenchEnv = z.object({
   BENCH_DATABASE_URL: postgresUrl.optional(),
   TEST_DATABASE_URL: postgresUrl.optional(),
-  BENCH_ROWS: z.coerce.number().int().positive().default(DEFAULT_ROWS),
+  BENCH_ROWS: z.coerce.number().int().positive().optional(),
+  BENCH_MQTT_URL: mqttUrl.optional(),
+  TEST_MQTT_URL: mqttUrl.optional(),
+  BENCH_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MQTT_CONNECTIONS),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('silent'),
 });
 
@@ -53,8 +61,11 @@ function benchContext(env: NodeJS.ProcessEnv): BenchContext {
   return {
     config,
     log: createLogger(parsed.data.LOG_LEVEL),
-    rows: parsed.data.BENCH_ROWS,
+    rows: parsed.data.BENCH_ROWS ?? DEFAULT_ROWS,
+    rowsOverride: parsed.data.BENCH_ROWS,
     serverUrl: parsed.data.BENCH_DATABASE_URL ?? parsed.data.TEST_DATABASE_URL,
+    mqttUrl: parsed.data.BENCH_MQTT_URL ?? parsed.data.TEST_MQTT_URL,
+    mqttConnections: parsed.data.BENCH_MQTT_CONNECTIONS,
   };
 }
 
