@@ -27,6 +27,8 @@ import { attempt, mulberry32, round, timeCopy, type TypedBatch } from './load-bu
 import type { Benchmark, BenchContext, BenchResult } from './registry.js';
 
 const NAME = 'ingest.mqtt';
+/** Flushes at once against a server (INGEST_FLUSH_CONCURRENCY's default; BENCH_FLUSH_CONCURRENCY overrides). */
+const FLUSH_CONCURRENCY = Number(process.env.BENCH_FLUSH_CONCURRENCY ?? 2);
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
@@ -289,6 +291,7 @@ async function timeMqtt(db: Database, ctx: BenchContext, broker: Broker, connect
   const publishers: MqttClient[] = [];
   const ingest = await startMqttIngest(db.pool, ctx.log, {
     url: broker.url, clientId, group, connections, maxBatchRows: MAX_BATCH_ROWS, flushIntervalMs: FLUSH_INTERVAL_MS,
+    concurrency: db.embedded ? 1 : FLUSH_CONCURRENCY,
   });
   const stats = ingest.writer.stats;
   try {

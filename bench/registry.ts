@@ -31,7 +31,7 @@ export interface BenchContext {
   readonly serverUrl: string | undefined;
   /** MQTT broker named by BENCH_MQTT_URL or TEST_MQTT_URL; undefined: the benchmark looks for one itself. */
   readonly mqttUrl: string | undefined;
-  /** Ingest worker connections in a shared-subscription group (BENCH_MQTT_CONNECTIONS, default 8). */
+  /** Ingest worker connections in a shared-subscription group (BENCH_MQTT_CONNECTIONS, default 32). */
   readonly mqttConnections: number;
 }
 

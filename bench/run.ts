@@ -9,7 +9,7 @@
  *   BENCH_ROWS          rows for data-volume benchmarks (default 1,000,000; ingest.mqtt: 200,000)
  *   BENCH_MQTT_URL      MQTT broker for ingest.mqtt (falls back to TEST_MQTT_URL, then to a broker
  *                       listening on 127.0.0.1:1883, then to the embedded aedes broker)
- *   BENCH_MQTT_CONNECTIONS  ingest worker connections in the shared-subscription group (default 8)
+ *   BENCH_MQTT_CONNECTIONS  ingest worker connections in the shared-subscription group (default 32)
  *   LOG_LEVEL           Keymeter's log level, on stderr (default silent)
  * Exit status: 0 all ran, 1 a benchmark or one of its measurements failed, 2 an unknown name or a bad variable.
  */
@@ -20,7 +20,7 @@ import { BENCHMARKS, findBenchmark, type Benchmark, type BenchContext } from './
 import { describeError } from './backends.js';
 
 const DEFAULT_ROWS = 1_000_000;
-const DEFAULT_MQTT_CONNECTIONS = 8;
+const DEFAULT_MQTT_CONNECTIONS = 32;
 
 const postgresUrl = z.string().refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// or postgresql:// URL');
 const mqttUrl = z.string().refine((s) => /^(mqtts?|wss?|tcp|ssl|tls):\/\//.test(s), 'must be an mqtt:// (mqtts://, ws://, wss://) URL');

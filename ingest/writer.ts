@@ -6,7 +6,8 @@
  *
  * Group commit: a flush starts as soon as the writer is idle (after INGEST_FLUSH_INTERVAL_MS of linger)
  * or when INGEST_BATCH_MAX_ROWS rows are pending; whatever arrives while a flush runs goes into the next
- * one. The queue is bounded (maxQueuedRows): `submit` waits while it is full, which pauses the source
+ * one. Against a server, `concurrency` flushes may run at once on separate connections, never two
+ * holding the same channel. The queue is bounded (maxQueuedRows): `submit` waits while it is full, which pauses the source
  * (backpressure). Storage failures that may pass (connection lost, database restarting, serialization)
  * are retried with capped exponential backoff; a request that fails for good on its own is turned into
  * dead letters with the reason, so one bad request never blocks the others.
@@ -44,6 +45,12 @@ export interface WriterOptions {
   source: string;
   /** Longest backoff between retries of a failing flush, ms. */
   maxRetryDelayMs?: number;
+  /**
+   * Flushes that may run at once, each a transaction on its own pool connection (1 for the embedded
+   * database). A channel is never in two running flushes, so a duplicate always meets its committed
+   * first occurrence and becomes a no-op or a conflict row, never a silent loss.
+   */
+  concurrency?: number;
 }
 
 export interface WriterStats {
@@ -59,6 +66,8 @@ export interface WriterStats {
 interface Pending {
   req: StoreRequest;
   rows: number;
+  /** Distinct channels of its readings. */
+  channels: Set<number>;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -85,7 +94,9 @@ export class IngestWriter {
   #queue: Pending[] = [];
   #queuedRows = 0;
   #spaceWaiters: (() => void)[] = [];
-  #flushing: Promise<void> | undefined;
+  readonly #running = new Set<Promise<void>>();
+  /** Channels in running flushes, with how many running flushes hold each. */
+  readonly #busy = new Map<number, number>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   #abort = new AbortController();
@@ -96,6 +107,7 @@ export class IngestWriter {
     this.#opts = {
       maxQueuedRows: options.maxBatchRows * 4,
       maxRetryDelayMs: DEFAULT_MAX_RETRY_DELAY_MS,
+      concurrency: 1,
       ...options,
     };
   }
@@ -110,7 +122,7 @@ export class IngestWriter {
       if (this.#closed) throw new KeymeterError('KM_DB_UNAVAILABLE', 'the writer is closed');
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ req, rows, resolve, reject });
+      this.#queue.push({ req, rows, channels: new Set(req.readings?.channelIds ?? []), resolve, reject });
       this.#queuedRows += rows;
       this.#schedule();
     });
@@ -123,9 +135,9 @@ export class IngestWriter {
 
   /** Writes everything queued so far. */
   async flush(): Promise<void> {
-    while (this.#queue.length > 0 || this.#flushing) {
-      if (!this.#flushing) this.#startFlush();
-      await this.#flushing;
+    while (this.#queue.length > 0 || this.#running.size > 0) {
+      this.#startFlushes();
+      if (this.#running.size > 0) await Promise.race(this.#running);
     }
   }
 
@@ -150,37 +162,70 @@ export class IngestWriter {
   }
 
   #schedule(): void {
-    if (this.#flushing) return; // the running flush starts the next one when it ends
+    if (this.#running.size > 0) {
+      // The linger applies to an idle writer only; a busy one uses spare capacity at once.
+      this.#startFlushes();
+      return;
+    }
     if (this.#queuedRows >= this.#opts.maxBatchRows || this.#opts.flushIntervalMs === 0) {
-      this.#startFlush();
+      this.#startFlushes();
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (!this.#flushing && this.#queue.length > 0) this.#startFlush();
+        this.#startFlushes();
       }, this.#opts.flushIntervalMs);
       this.#timer.unref();
     }
   }
 
-  #startFlush(): void {
+  /** Starts flushes while there is capacity and a request whose channels are free. */
+  #startFlushes(): void {
+    while (this.#running.size < this.#opts.concurrency && this.#queue.length > 0) {
+      if (!this.#startFlush()) return;
+    }
+  }
+
+  /** Takes queued requests whose channels are in no running flush, in order; false when none is free. */
+  #startFlush(): boolean {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch: Pending[] = [];
+    const blocked = new Set<number>();
     let rows = 0;
-    while (this.#queue.length > 0 && (batch.length === 0 || rows + this.#queue[0]!.rows <= this.#opts.maxBatchRows)) {
-      const p = this.#queue.shift()!;
-      batch.push(p);
-      rows += p.rows;
+    const rest: Pending[] = [];
+    for (const p of this.#queue) {
+      const fits = batch.length === 0 || rows + p.rows <= this.#opts.maxBatchRows;
+      let free = fits;
+      if (free) for (const ch of p.channels) if (this.#busy.has(ch) || blocked.has(ch)) { free = false; break; }
+      if (free) {
+        batch.push(p);
+        rows += p.rows;
+      } else {
+        rest.push(p);
+        for (const ch of p.channels) blocked.add(ch); // later requests of a skipped channel keep their order
+      }
     }
-    this.#flushing = this.#write(batch).finally(() => {
+    if (batch.length === 0) return false;
+    this.#queue = rest;
+    const channels = new Set<number>();
+    for (const p of batch) for (const ch of p.channels) channels.add(ch);
+    for (const ch of channels) this.#busy.set(ch, (this.#busy.get(ch) ?? 0) + 1);
+    const run: Promise<void> = this.#write(batch).finally(() => {
+      for (const ch of channels) {
+        const n = this.#busy.get(ch)! - 1;
+        if (n === 0) this.#busy.delete(ch);
+        else this.#busy.set(ch, n);
+      }
       this.#queuedRows -= rows;
+      this.#running.delete(run);
       for (const w of this.#spaceWaiters.splice(0)) w();
-      this.#flushing = undefined;
       if (this.#queue.length > 0) {
-        if (this.#closed || this.#queuedRows >= this.#opts.maxBatchRows) this.#startFlush();
+        if (this.#closed) this.#startFlushes();
         else this.#schedule();
       }
     });
+    this.#running.add(run);
+    return true;
   }
 
   /** Writes a batch with retries; settles every request of it. */

@@ -22,7 +22,7 @@ const Env = z.object({
     .optional(),
   KEYMETER_MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (at most 100)').default('keymeter-ingest'),
   /** MQTT connections per ingest worker in its share group (used only with KEYMETER_MQTT_GROUP). */
-  KEYMETER_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(8),
+  KEYMETER_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(32),
   KEYMETER_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Rows per ingest flush (STYLE §7). */
@@ -34,6 +34,8 @@ const Env = z.object({
    * at a time per connection, so on few connections it is pure latency.
    */
   INGEST_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** Ingest flushes that may run at once against a server (each its own transaction; embedded: 1). */
+  INGEST_FLUSH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** Connections in the pg pool against a server; the embedded database always uses 1. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Per-statement limit for API queries, in ms. */

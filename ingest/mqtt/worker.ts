@@ -31,6 +31,8 @@ export interface MqttIngestOptions {
   connections?: number;
   maxBatchRows: number;
   flushIntervalMs: number;
+  /** Flushes at once on separate connections (1 for the embedded database); default 1. */
+  concurrency?: number;
 }
 
 export interface MqttIngest {
@@ -45,7 +47,7 @@ const MIN_RECONNECT_MS = 500;
 const MAX_RECONNECT_MS = 30 * 1000;
 /** Longest wait for the database on shutdown before unwritten messages are left unacknowledged. */
 const SHUTDOWN_FLUSH_MS = 20 * 1000;
-export const DEFAULT_GROUP_CONNECTIONS = 8;
+export const DEFAULT_GROUP_CONNECTIONS = 32;
 
 export function subscriptionFilters(group: string | undefined): string[] {
   const prefix = group ? `$share/${group}/` : '';
@@ -54,7 +56,9 @@ export function subscriptionFilters(group: string | undefined): string[] {
 
 export async function startMqttIngest(pool: Pool, log: Logger, opts: MqttIngestOptions): Promise<MqttIngest> {
   const wlog = log.child({ component: 'ingest.mqtt' });
-  const writer = new IngestWriter(pool, log, { maxBatchRows: opts.maxBatchRows, flushIntervalMs: opts.flushIntervalMs, source: 'mqtt' });
+  const writer = new IngestWriter(pool, log, {
+    maxBatchRows: opts.maxBatchRows, flushIntervalMs: opts.flushIntervalMs, source: 'mqtt', concurrency: opts.concurrency ?? 1,
+  });
   const registry = new ChannelRegistry(pool);
   const count = opts.group ? Math.max(1, opts.connections ?? DEFAULT_GROUP_CONNECTIONS) : 1;
   const filters = subscriptionFilters(opts.group);

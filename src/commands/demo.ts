@@ -61,6 +61,7 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
     const ingest = await startMqttIngest(db.pool, rt.log, {
       url: mqttUrl, clientId: `${rt.config.KEYMETER_MQTT_CLIENT_ID}-demo`, group: rt.config.KEYMETER_MQTT_GROUP,
       connections: rt.config.KEYMETER_MQTT_CONNECTIONS, maxBatchRows: rt.config.INGEST_BATCH_MAX_ROWS, flushIntervalMs: rt.config.INGEST_FLUSH_INTERVAL_MS,
+      concurrency: db.embedded ? 1 : rt.config.INGEST_FLUSH_CONCURRENCY,
     });
     stops.push(() => ingest.close());
     await ingest.ready;

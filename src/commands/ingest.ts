@@ -16,6 +16,7 @@ export async function ingestMqttCommand(rt: Runtime): Promise<void> {
       connections: rt.config.KEYMETER_MQTT_CONNECTIONS,
       maxBatchRows: rt.config.INGEST_BATCH_MAX_ROWS,
       flushIntervalMs: rt.config.INGEST_FLUSH_INTERVAL_MS,
+      concurrency: db.embedded ? 1 : rt.config.INGEST_FLUSH_CONCURRENCY,
     });
     await onShutdown(rt.log, () => ingest.close());
   } finally {

@@ -95,3 +95,22 @@ t.test('a request that cannot be stored is dead-lettered; the others of its batc
     t.strictSame(JSON.parse(letters.rows[0]!.payload.toString()), { channelId: 999_999, ts: '2026-01-01T00:00:00.000Z', value: 0, quality: 0 });
   });
 });
+
+t.test('concurrent flushes never hold one channel twice: duplicates across them are no-ops or conflicts', async (t) => {
+  eachBackend(t, async (t, db) => {
+    const ch = await channel(db);
+    const other = (await db.pool.query<{ id: number }>(`insert into channels (meter_id, position, kind, interval_minutes) values ('m', 1, 'kvarh_del', 15) returning id`)).rows[0]!.id;
+    const w = new IngestWriter(db.pool, db.log, { maxBatchRows: 50, flushIntervalMs: 0, source: 'test', concurrency: 3 });
+    const submits: Promise<void>[] = [];
+    for (let m = 0; m < 40; m++) {
+      submits.push(w.submit({ readings: rows(m % 2 ? other : ch, (m >> 1) * 10, 10) }));
+      submits.push(w.submit({ readings: rows(m % 2 ? other : ch, (m >> 1) * 10, 10, (i) => (i % 10 === 0 ? -1 : i)) })); // redelivery, one value changed
+    }
+    await Promise.all(submits);
+    await w.close();
+    t.equal((await db.pool.query('select count(*)::int as n from readings')).rows[0].n, 400);
+    t.strictSame({ inserted: w.stats.inserted, duplicates: w.stats.duplicates, conflicts: w.stats.conflicts }, { inserted: 400, duplicates: 360, conflicts: 40 });
+    t.equal((await db.pool.query('select count(*)::int as n from reading_conflicts where incoming_value = -1')).rows[0].n, 40, 'every changed value is kept aside');
+    t.equal((await db.pool.query('select count(*)::int as n from readings where value = -1')).rows[0].n, 0, 'no stored value was replaced');
+  });
+});
