@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { API_VERSION } from './api/app.js';
 import { demoCommand } from './commands/demo.js';
 import { importAccountCommand } from './commands/import-account.js';
+import { importSystemTotalsCommand } from './commands/import-system-totals.js';
 import { ingestMqttCommand } from './commands/ingest.js';
 import { keysCreateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -35,6 +36,11 @@ ingest.command('mqtt').description('the MQTT ingest worker (until SIGTERM; then 
 
 const imp = program.command('import').description('import data files');
 imp.command('account').argument('<file>', 'account bundle JSON').description('upsert an account bundle (idempotent)').action((file: string) => importAccountCommand(rt(), file));
+imp
+  .command('system-totals')
+  .argument('<file>', 'CSV with header month,kwh (month as YYYY-MM)')
+  .description("the utility's total end-user consumption per month (idempotent)")
+  .action((file: string) => importSystemTotalsCommand(rt(), file));
 
 const sim = program.command('simulate').description('meter simulators');
 sim

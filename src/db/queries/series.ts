@@ -1,0 +1,58 @@
+/**
+ * Fine series for the core: one query per channel returns the readings as two arrays (ts in epoch ms,
+ * value), which are laid onto an aligned Float64Array with NaN for missing intervals. No JS object is
+ * built per row (DESIGN.md "Toolchain facts": array_agg into float8[] reads a 3-year channel about 2.5x
+ * faster than row objects).
+ */
+import type pg from 'pg';
+import type { IntervalSeries } from '../../core/series.js';
+
+export const seriesQueries = {
+  channelArrays: {
+    name: 'readings.select_channel_arrays',
+    text: `select coalesce(array_agg(extract(epoch from ts) * 1000 order by ts), '{}') as t,
+                  coalesce(array_agg(value order by ts), '{}') as v
+             from readings
+            where channel_id = $1 and ts >= to_timestamp($2::float8 / 1000) and ts < to_timestamp($3::float8 / 1000)`,
+  },
+  meterChannels: {
+    name: 'channels.select_by_meters',
+    text: `select id, meter_id, kind, unit, interval_minutes from channels where meter_id = any($1::text[]) order by meter_id, position`,
+  },
+} as const;
+
+/**
+ * The channel's readings in [fromMs, toMs) as an aligned series starting at fromMs. `fromMs` must be on
+ * the channel's interval grid; readings off the grid (none are accepted by ingest) are ignored.
+ */
+export async function fetchChannelSeries(db: pg.Pool | pg.ClientBase, channelId: number, intervalMinutes: number, fromMs: number, toMs: number): Promise<IntervalSeries> {
+  const stepMs = intervalMinutes * 60_000;
+  const n = Math.max(0, Math.ceil((toMs - fromMs) / stepMs));
+  const values = new Float64Array(n).fill(Number.NaN);
+  const r = await db.query<{ t: (number | string)[]; v: number[] }>({ ...seriesQueries.channelArrays, values: [channelId, fromMs, toMs] });
+  const row = r.rows[0];
+  if (row) {
+    const t = row.t;
+    const v = row.v;
+    for (let i = 0; i < t.length; i++) {
+      const k = (Number(t[i]) - fromMs) / stepMs;
+      if (Number.isInteger(k) && k >= 0 && k < n) values[k] = v[i]!;
+    }
+  }
+  return { startMs: fromMs, intervalMinutes, values };
+}
+
+export interface ChannelRow {
+  id: number;
+  meterId: string;
+  kind: string;
+  unit: string | null;
+  intervalMinutes: number;
+}
+
+export async function selectChannelsOfMeters(db: pg.Pool | pg.ClientBase, meterIds: readonly string[]): Promise<ChannelRow[]> {
+  const r = await db.query<{ id: number; meter_id: string; kind: string; unit: string | null; interval_minutes: number }>({
+    ...seriesQueries.meterChannels, values: [meterIds],
+  });
+  return r.rows.map((x) => ({ id: x.id, meterId: x.meter_id, kind: x.kind, unit: x.unit, intervalMinutes: x.interval_minutes }));
+}
