@@ -83,6 +83,6 @@ export function canReadAccount(p: Principal, accountId: string): boolean {
 /** Throws KM_FORBIDDEN unless the principal may read this account. */
 export function requireAccountRead(req: FastifyRequest, accountId: string): Principal {
   const p = principalOf(req);
-  if (!canReadAccount(p, accountId)) throw new KeymeterError('KM_FORBIDDEN', `this key may not read account '${accountId}'`);
+  if (!canReadAccount(p, accountId)) throw new KeymeterError('KM_FORBIDDEN', 'this key may not read that account');
   return p;
 }

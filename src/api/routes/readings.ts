@@ -54,7 +54,7 @@ export const readingsRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool'> 
     // A key that may not read the account learns nothing, not even whether the meter exists.
     if (accountId === undefined || !canReadAccount(p, accountId)) {
       if (p.role === 'admin' || p.role === 'engineer') throw new KeymeterError('KM_NOT_FOUND', `no meter '${meterId}'`);
-      throw new KeymeterError('KM_FORBIDDEN', `this key may not read meter '${meterId}'`);
+      throw new KeymeterError('KM_FORBIDDEN', 'this key may not read that meter');
     }
     const channel = await channelOf(db.pool, meterId, q.channel);
     if (!channel) throw new KeymeterError('KM_NOT_FOUND', `meter '${meterId}' has no '${q.channel}' channel`);

@@ -1,0 +1,43 @@
+import t from 'tap';
+import { eachBackend } from '../helpers/db.js';
+import { buildTestApp, fixtureBundle } from '../helpers/app.js';
+
+/**
+ * Every /v1 route, taken from the app's own OpenAPI document so that a new route cannot skip this:
+ * without a key it is 401; with a rep key for another account it is 403 (or, for a listing, only that
+ * rep's own data), and the error says nothing about the account asked for.
+ */
+const SECRET_ACCOUNT = 'acme-foods';
+const SECRET_METER = 'm-1001';
+
+t.test('authentication and account scoping on every /v1 route', async (t) => {
+  eachBackend(t, async (t, db) => {
+    const { app, admin, keyFor } = await buildTestApp(db);
+    t.teardown(() => app.close());
+    await app.inject({ method: 'PUT', url: `/v1/accounts/${SECRET_ACCOUNT}/bundle`, headers: admin, payload: await fixtureBundle() });
+    await app.inject({ method: 'PUT', url: '/v1/accounts/beta/bundle', headers: admin, payload: { id: 'beta', name: 'Beta' } });
+    const rep = await keyFor('rep', ['beta']);
+    const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).filter(([p]) => p.startsWith('/v1/')).flatMap(([p, ops]) => Object.keys(ops).map((m) => [m.toUpperCase(), p] as const));
+    t.ok(routes.length >= 5, `${routes.length} routes checked`);
+    for (const [method, template] of routes) {
+      const url = template.replace('{accountId}', SECRET_ACCOUNT).replace('{meterId}', SECRET_METER) + (template.includes('readings') ? '?channel=kwh_del' : '');
+      const payload = method === 'PUT' || method === 'POST' ? { id: SECRET_ACCOUNT, name: 'x' } : undefined;
+      const anon = await app.inject({ method: method as 'GET', url, ...(payload ? { payload } : {}) });
+      t.equal(anon.statusCode, 401, `${method} ${template} without a key`);
+      const other = await app.inject({ method: method as 'GET', url, headers: rep, ...(payload ? { payload } : {}) });
+      const scoped = template.includes('{accountId}') || template.includes('{meterId}');
+      if (scoped || method !== 'GET' || template === '/v1/dead-letters') {
+        t.equal(other.statusCode, 403, `${method} ${template} with another account's rep key`);
+        t.equal(other.headers['content-type'], 'application/problem+json');
+        // `instance` echoes the path the caller sent; everything else must say nothing about the account.
+        const { instance, ...rest } = other.json() as { instance: string };
+        t.equal(instance, url.split('?')[0]);
+        t.notMatch(JSON.stringify(rest), new RegExp(`${SECRET_ACCOUNT}|${SECRET_METER}|Acme`), 'the error says nothing about that account');
+      } else {
+        t.equal(other.statusCode, 200, `${method} ${template} lists only the rep's own data`);
+        t.notMatch(other.body, new RegExp(`${SECRET_ACCOUNT}|${SECRET_METER}|Acme`));
+      }
+    }
+  });
+});
