@@ -36,6 +36,8 @@ const Env = z.object({
   INGEST_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Ingest flushes that may run at once against a server (each its own transaction; embedded: 1). */
   INGEST_FLUSH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** Requests per minute per API key (per client address before authentication); 0 turns limiting off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Connections in the pg pool against a server; the embedded database always uses 1. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Per-statement limit for API queries, in ms. */

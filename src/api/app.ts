@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import { KeymeterError } from '../errors.js';
 import { Authenticator } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './routes/metrics.js';
@@ -76,6 +78,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db: deps.db });
   await app.register(
     async (v1) => {
+      if (deps.config.RATE_LIMIT_PER_MINUTE > 0) {
+        // Per key once authenticated (preHandler runs after the onRequest authentication below).
+        await v1.register(fastifyRateLimit, {
+          max: deps.config.RATE_LIMIT_PER_MINUTE,
+          timeWindow: 60 * 1000,
+          hook: 'preHandler',
+          keyGenerator: (req) => req.principal?.keyId ?? req.ip,
+          errorResponseBuilder: (_req, ctx) =>
+            new KeymeterError('KM_RATE_LIMITED', `more than ${ctx.max} requests a minute for this key; retry after ${Math.ceil(ctx.ttl / 1000)} s`),
+        });
+      }
       // No /v1 route is ever open: authentication runs before validation and the handler.
       v1.addHook('onRequest', async (req) => {
         req.principal = await auth.authenticate(req.headers.authorization);
