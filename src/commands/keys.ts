@@ -3,6 +3,8 @@ import type { Pool } from '../db/pool.js';
 import { ROLES, sha256, type Role } from '../api/auth.js';
 import { Id } from '../core/bundle/schema.js';
 import { migrate } from '../db/migrate.js';
+import { withTransaction } from '../db/pool.js';
+import { insertAudit } from '../db/queries/audit.js';
 import { insertApiKey } from '../db/queries/api-keys.js';
 import { openDb, UsageError, type Runtime } from './runtime.js';
 
@@ -15,10 +17,13 @@ export interface NewKey {
 }
 
 /** Creates an API key and stores its hash; the key itself is returned once and never stored. */
-export async function createApiKey(pool: Pool, role: Role, accountIds: string[], label?: string): Promise<NewKey> {
+export async function createApiKey(pool: Pool, role: Role, accountIds: string[], label?: string, actor = 'cli'): Promise<NewKey> {
   const id = 'k_' + randomBytes(6).toString('hex');
   const key = `km_${id.slice(2)}_${randomBytes(KEY_SECRET_BYTES).toString('base64url')}`;
-  await insertApiKey(pool, { id, hash: sha256(key), role, accountIds, label });
+  await withTransaction(pool, async (c) => {
+    await insertApiKey(c, { id, hash: sha256(key), role, accountIds, label });
+    await insertAudit(c, actor, 'api_key.create', null, { keyId: id, role, accountIds });
+  });
   return { id, key };
 }
 

@@ -15,6 +15,7 @@
  * - One rejection per bad reading: the first failing field in the order channel, ts, value, quality.
  */
 import { CHANNEL_KINDS, type ChannelKind } from '../channels.js';
+import { isoUtc, utcOffsetMs } from '../time-zone.js';
 
 /** The ingest subset of src/errors.ts `ErrorCodes` (core may not import src/errors.ts). */
 export type IngestRejectCode =
@@ -444,37 +445,6 @@ function mod(a: number, m: number): number {
 
 function itemOf(r: RawReading): unknown {
   return { channel: r.kind, ts: isoUtc(r.tsMs), value: r.value, quality: r.quality === 1 ? 'estimated' : 'actual' };
-}
-
-/** RFC 3339 in UTC, without the fraction when it is zero. */
-function isoUtc(ms: number): string {
-  if (!Number.isFinite(ms) || ms < -8.64e15 || ms > 8.64e15) return String(ms);
-  const s = new Date(ms).toISOString();
-  return s.endsWith('.000Z') ? `${s.slice(0, -5)}Z` : s;
-}
-
-const offsetFormats = new Map<string, (ms: number) => string>();
-
-/**
- * The zone's UTC offset at an instant, in ms (positive east of Greenwich). Same technique as
- * `tzOffset` in @date-fns/tz (Intl "longOffset" gives `GMT+05:45`), done here because src/core imports
- * only src/core and zod (test/architecture.dependencies.test.ts). Seconds are kept: pre-1972 Africa/Monrovia
- * was -00:44:30.
- */
-function utcOffsetMs(timeZone: string, ms: number): number {
-  let format = offsetFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).format;
-    offsetFormats.set(timeZone, format);
-  }
-  const s = format(ms);
-  const at = s.lastIndexOf('GMT') + 3;
-  if (at < 3 || at >= s.length) return 0; // "GMT" alone is UTC
-  const sign = s.charCodeAt(at) === 45 /* - */ || s.charCodeAt(at) === 0x2212 /* − */ ? -1 : 1;
-  const h = digits(s, at + 1, 2);
-  const m = s.length >= at + 6 ? digits(s, at + 4, 2) : 0;
-  const sec = s.length >= at + 9 ? digits(s, at + 7, 2) : 0;
-  return sign * ((h * 60 + m) * 60 + sec) * 1000;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
