@@ -89,7 +89,7 @@ t.test('text is escaped for XML and long labels are cut', async (t) => {
   const svg = oneLineSvg(oneLine([{ id: 'a-very-long-node-identifier-indeed', kind: 'other', name: 'Plant "A" <main> & co' }]));
   t.equal(wellFormed(svg), true);
   t.match(svg, '<title>Plant &quot;A&quot; &lt;main&gt; &amp; co: a-very-long-node-identifier-indeed (other)</title>');
-  t.match(svg, '>a-very-long-node-identi\u2026</text>' // 23 characters + the ellipsis = 24);
+  t.match(svg, '>a-very-long-node-identi\u2026</text>'); // 23 characters + the ellipsis = 24
 });
 
 t.test('an empty supply path draws a note', async (t) => {
