@@ -12,6 +12,7 @@ export const ErrorCodes = {
   KM_ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
   KM_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   KM_NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
+  KM_RANGE_TOO_WIDE: { status: 422, title: 'Requested range exceeds resolution limit' },
   KM_CONFLICT: { status: 409, title: 'Conflicts with stored data' },
   KM_BUNDLE_OWNERSHIP: { status: 409, title: 'Entity belongs to another account' },
   KM_BUNDLE_METER_HAS_READINGS: { status: 409, title: 'Meter or channel with stored readings cannot be removed' },
