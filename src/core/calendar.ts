@@ -13,7 +13,9 @@ import type { IntervalSeries } from './series.js';
 import { DAY_MS, firstInstantAtOrAfter, offsetTable, utcOffsetMs, type OffsetTable } from './time-zone.js';
 
 const MINUTE_MS = 60 * 1000;
-const MINUTES_PER_DAY = 24 * 60;
+const MINUTES_PER_HOUR = 60;
+const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
+const DAYS_PER_WEEK = 7;
 /** 1970-01-01, day number 0, was a Thursday (0 = Sunday). */
 const EPOCH_DAY_OF_WEEK = 4;
 /** Margin around the covered local days when sampling offsets: more than any UTC offset (max 14 h; Samoa jumped 24 h in 2011). */
@@ -123,20 +125,27 @@ export function localCalendar(series: IntervalSeries, timeZone: string): LocalCa
   const dayMonth = new Int32Array(nb - 1);
   for (let mi = 0; mi < monthYm.length; mi++) dayMonth.fill(mi, monthStartDay[mi]! - d0, monthStartDay[mi + 1]! - d0);
 
-  let kFirst = 0;
-  while (kFirst + 2 < nb && startMs >= boundaryMs[kFirst + 1]!) kFirst++;
+  // Runs of intervals in one local day and one offset segment: within a run the local clock advances
+  // one slot per interval, so each run is a few fills instead of per-interval division.
   const starts = table.startsMs;
   const offsets = table.offsetsMs;
-  let k = kFirst;
+  let k = 0;
   let s = 0;
-  for (let i = 0; i < n; i++) {
-    const t = startMs + i * stepMs;
-    while (k + 2 < nb && t >= boundaryMs[k + 1]!) k++;
-    while (s + 1 < starts.length && t >= starts[s + 1]!) s++;
-    const localMs = t + offsets[s]!;
-    slot[i] = Math.floor((localMs - Math.floor(localMs / DAY_MS) * DAY_MS) / stepMs);
-    dayIndex[i] = k - kFirst;
-    monthIndex[i] = dayMonth[k]!;
+  let kFirst = -1;
+  for (let i = 0; i < n;) {
+    while (k + 2 < nb && gridIndex(boundaryMs[k + 1]!) <= i) k++;
+    while (s + 1 < starts.length && gridIndex(starts[s + 1]!) <= i) s++;
+    if (kFirst < 0) kFirst = k;
+    const localMs = startMs + i * stepMs + offsets[s]!;
+    const msOfDay = localMs - Math.floor(localMs / DAY_MS) * DAY_MS;
+    let end = Math.min(n, i + Math.ceil((DAY_MS - msOfDay) / stepMs)); // local midnight, in case no boundary falls there
+    if (k + 2 < nb) end = Math.min(end, gridIndex(boundaryMs[k + 1]!));
+    if (s + 1 < starts.length) end = Math.min(end, gridIndex(starts[s + 1]!));
+    const slot0 = Math.floor(msOfDay / stepMs) - i;
+    dayIndex.fill(k - kFirst, i, end);
+    monthIndex.fill(dayMonth[k]!, i, end);
+    for (let j = i; j < end; j++) slot[j] = slot0 + j;
+    i = end;
   }
 
   const days: LocalDay[] = [];
@@ -146,12 +155,12 @@ export function localCalendar(series: IntervalSeries, timeZone: string): LocalCa
     const dn = d0 + kd;
     days.push({
       date: `${y}-${pad2(m)}-${pad2(dn - monthStartDay[mi]! + 1)}`,
-      dayOfWeek: (((dn + EPOCH_DAY_OF_WEEK) % 7) + 7) % 7,
+      dayOfWeek: (((dn + EPOCH_DAY_OF_WEEK) % DAYS_PER_WEEK) + DAYS_PER_WEEK) % DAYS_PER_WEEK,
       month: mi,
       expected: gridIndex(boundaryMs[kd + 1]!) - gridIndex(boundaryMs[kd]!),
     });
   }
-  const hoursOf = (expected: number): number => (expected * intervalMinutes) / 60;
+  const hoursOf = (expected: number): number => (expected * intervalMinutes) / MINUTES_PER_HOUR;
   const months: LocalMonth[] = monthYm.map(([y, m], mi) => {
     const expected = gridIndex(boundaryMs[monthStartDay[mi + 1]! - d0]!) - gridIndex(boundaryMs[monthStartDay[mi]! - d0]!);
     return { month: `${y}-${pad2(m)}`, year: y, expected, hours: hoursOf(expected) };
