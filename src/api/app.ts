@@ -18,12 +18,15 @@ import { metricsPlugin } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { accountRoutes } from './routes/accounts.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { energyProfileRoutes } from './routes/energy-profile.js';
 import { readingsRoutes } from './routes/readings.js';
 
 export interface AppDeps {
   config: Config;
   db: Pick<Database, 'pool' | 'embedded'>;
   log: Logger;
+  /** The clock (tests pin it); default Date.now. */
+  nowMs?: () => number;
 }
 
 /** Largest request body, in bytes: a bundle with a few thousand bills fits comfortably. */
@@ -95,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       await v1.register(accountRoutes, { db: deps.db });
       await v1.register(readingsRoutes, { db: deps.db });
+      await v1.register(energyProfileRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
       await v1.register(deadLetterRoutes, { db: deps.db });
     },
     { prefix: '/v1' },

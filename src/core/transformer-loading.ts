@@ -4,6 +4,7 @@
  * the meters it serves ("a transformer's load is the kVA of its meters, from kWh and kvarh when both
  * exist", CONTRACT "Account bundle").
  */
+import { isoUtc } from './time-zone.js';
 import { assertAligned, demandKw, intervalStartMs, type IntervalSeries } from './series.js';
 
 export interface TransformerLoading {
@@ -65,7 +66,7 @@ export function transformerLoading(kwh: IntervalSeries, kvarh: IntervalSeries | 
 
   return {
     peakLoadPct: peakIndex < 0 ? null : round2(peakPct),
-    peakAt: peakIndex < 0 ? null : new Date(intervalStartMs(kwh, peakIndex)).toISOString(),
+    peakAt: peakIndex < 0 ? null : isoUtc(intervalStartMs(kwh, peakIndex)),
     hoursOverloaded: (overloaded * minutes) / 60,
     averageLoadPct: present === 0 ? null : round2(sumPct / present),
     completeness: p.length === 0 ? 0 : present / p.length,

@@ -1,0 +1,72 @@
+/**
+ * The account's electric and other series over a period, summed over meters: what the Section 4 items
+ * are computed from. Meters are summed interval by interval (an interval missing at any meter is
+ * missing in the sum: a partial sum would understate the load).
+ */
+import type { AccountBundle } from '../core/bundle/schema.js';
+import type { IntervalSeries } from '../core/series.js';
+import { sumAligned } from '../core/transformer-loading.js';
+import type { Pool } from '../db/pool.js';
+import { fetchChannelSeries, selectChannelsOfMeters, type ChannelRow } from '../db/queries/series.js';
+
+export interface MeterSeries {
+  meterId: string;
+  kwh?: IntervalSeries;
+  kvarh?: IntervalSeries;
+}
+
+/** The interval all kWh series of the account are summed at: the most common one (15 minutes usually). */
+function commonInterval(rows: ChannelRow[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const r of rows) counts.set(r.intervalMinutes, (counts.get(r.intervalMinutes) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+}
+
+export interface AccountSeries {
+  intervalMinutes: number | undefined;
+  /** Per electric meter at the common interval: kWh delivered and kvarh delivered when present. */
+  electric: MeterSeries[];
+  /** Electric meters left out because their kWh interval differs from the common one. */
+  skippedMeters: string[];
+  /** Gas and water meters: their one channel's series and unit. */
+  other: { meterId: string; commodity: 'gas' | 'water'; unit: string; series: IntervalSeries }[];
+}
+
+export async function fetchAccountSeries(pool: Pool, bundle: AccountBundle, startMs: number, endMs: number): Promise<AccountSeries> {
+  const meters = bundle.sites.flatMap((s) => s.meters);
+  const rows = await selectChannelsOfMeters(pool, meters.map((m) => m.id));
+  const kwhRows = rows.filter((r) => r.kind === 'kwh_del');
+  const intervalMinutes = commonInterval(kwhRows);
+  const electric: MeterSeries[] = [];
+  const skippedMeters: string[] = [];
+  for (const r of kwhRows) {
+    if (r.intervalMinutes !== intervalMinutes) {
+      skippedMeters.push(r.meterId);
+      continue;
+    }
+    // Align the range to the grid (every zone's midnight is on a 15-minute grid except :45 zones).
+    const stepMs = r.intervalMinutes * 60_000;
+    const from = Math.floor(startMs / stepMs) * stepMs;
+    const m: MeterSeries = { meterId: r.meterId, kwh: await fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs) };
+    const kvarh = rows.find((x) => x.meterId === r.meterId && x.kind === 'kvarh_del' && x.intervalMinutes === r.intervalMinutes);
+    if (kvarh) m.kvarh = await fetchChannelSeries(pool, kvarh.id, kvarh.intervalMinutes, from, endMs);
+    electric.push(m);
+  }
+  const other: AccountSeries['other'] = [];
+  for (const r of rows.filter((x) => x.kind === 'gas' || x.kind === 'water')) {
+    const stepMs = r.intervalMinutes * 60_000;
+    const from = Math.floor(startMs / stepMs) * stepMs;
+    other.push({ meterId: r.meterId, commodity: r.kind as 'gas' | 'water', unit: r.unit ?? (r.kind === 'gas' ? 'therm' : 'gal'), series: await fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs) });
+  }
+  return { intervalMinutes, electric, skippedMeters, other };
+}
+
+/** kWh summed over the meters; kWh and kvarh over the meters that have both (for the power factor). */
+export function electricTotals(meters: readonly MeterSeries[]): { kwh?: IntervalSeries; pfKwh?: IntervalSeries; pfKvarh?: IntervalSeries } {
+  const kwh = meters.flatMap((m) => (m.kwh ? [m.kwh] : []));
+  const both = meters.filter((m) => m.kwh && m.kvarh);
+  return {
+    ...(kwh.length ? { kwh: sumAligned(kwh) } : {}),
+    ...(both.length ? { pfKwh: sumAligned(both.map((m) => m.kwh!)), pfKvarh: sumAligned(both.map((m) => m.kvarh!)) } : {}),
+  };
+}
