@@ -92,7 +92,8 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
         `  accounts   ${bundles.map((b) => b.id).join(', ')} (${history.readings} readings of history loaded in ${history.seconds} s)`,
         `  live       ${liveSpecs.length} simulated meters publish every ${LIVE_TICK_MS / 1000} s to keymeter/v1/meters/{meterId}/readings`,
         `  demo API key (admin): ${key.key}`,
-        `  try        curl -H "Authorization: Bearer ${key.key}" "${base}/v1/meters/${meter}/readings?channel=kwh_del&from=${day}T00:00:00Z&limit=96"`,
+        `  Section 4  curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[0]?.id ?? ''}/energy-profile"`,
+        `  readings   curl -H "Authorization: Bearer ${key.key}" "${base}/v1/meters/${meter}/readings?channel=kwh_del&from=${day}T00:00:00Z&limit=96"`,
         '',
       ].join('\n'),
     );

@@ -13,7 +13,7 @@ t.test('keymeter demo', { skip: !backends().includes('embedded') && 'embedded sk
   const dir = await tempDir(t);
   const demo = await startKeymeter(['demo', '--history', '7d'], { KEYMETER_DATA_DIR: dir, PORT: '0' }, /demo API key \(admin\): (\S+)/);
   t.teardown(() => { if (demo.child.exitCode === null) demo.child.kill('SIGKILL'); });
-  await eventually(async () => /try\s+curl/.test(demo.output()), 10_000);
+  await eventually(async () => /readings\s+curl/.test(demo.output()), 10_000);
   const out = demo.output();
   const key = demo.match[1]!;
   const base = /API\s+(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(out)![1]!;
@@ -22,6 +22,10 @@ t.test('keymeter demo', { skip: !backends().includes('embedded') && 'embedded sk
   const auth = { authorization: `Bearer ${key}` };
 
   t.equal((await fetch(`${base}/readyz`)).status, 200);
+  t.match(out, new RegExp(`Section 4\\s+curl -H "Authorization: Bearer ${key}" "${base}/v1/accounts/acme-foods/energy-profile"`));
+  const s4 = await fetch(`${base}/v1/accounts/st-marys-hospital/energy-profile?from=${new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10)}`, { headers: { authorization: `Bearer ${key}` } });
+  t.equal(s4.status, 200, 'the Section 4 document of a demo account');
+  t.ok(((await s4.json()) as { consumption: { electric: { monthly: { kwh: number }[] } } }).consumption.electric.monthly.every((m) => m.kwh > 0));
   const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
   const hist = await (await fetch(`${base}/v1/meters/m-2101/readings?channel=kwh_del&from=${from}&limit=500`, { headers: auth })).json() as { readings: { value: number }[] };
   t.ok(hist.readings.length >= 150, `two days of 15-minute history (${hist.readings.length} intervals; outages may leave gaps)`);
