@@ -20,6 +20,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { energyProfileRoutes } from './routes/energy-profile.js';
 import { readingsRoutes } from './routes/readings.js';
+import { resourceRoutes } from './routes/resources.js';
 
 export interface AppDeps {
   config: Config;
@@ -68,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'accounts', description: 'Key accounts and their bundles' },
         { name: 'readings', description: 'Stored interval readings' },
         { name: 'ingest', description: 'What ingest refused, and why' },
+        { name: 'tariffs', description: 'Tariffs (OpenEI URDB rate items)' },
+        { name: 'system', description: "The utility's system-wide data" },
       ],
     },
     transform: jsonSchemaTransform,
@@ -100,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(readingsRoutes, { db: deps.db });
       await v1.register(energyProfileRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
       await v1.register(deadLetterRoutes, { db: deps.db });
+      await v1.register(resourceRoutes, { db: deps.db });
     },
     { prefix: '/v1' },
   );
