@@ -12,9 +12,9 @@ export type Backend = 'embedded' | 'postgres';
 /** How long closing may take: a database that hung mid-query can leave its close pending forever. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/** Embedded always; postgres when the runner was given a server. */
+/** BENCH_BACKENDS; by default embedded always and postgres when the runner was given a server. */
 export function benchBackends(ctx: BenchContext): Backend[] {
-  return ctx.serverUrl === undefined ? ['embedded'] : ['embedded', 'postgres'];
+  return [...ctx.backends];
 }
 
 /** Opens and migrates a fresh database on `backend`. `close()` also drops the scratch database. */

@@ -5,8 +5,11 @@
  */
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
+import type { Backend } from './backends.js';
+import { coreProfile } from './core-profile.js';
 import { ingestMqtt } from './ingest-mqtt.js';
 import { loadBulk } from './load-bulk.js';
+import { section4Big } from './section4-big.js';
 
 /**
  * One measurement, printed as one JSON line on stdout. A figure that could not be measured is null, and a
@@ -23,6 +26,8 @@ export interface BenchResult {
 export interface BenchContext {
   readonly config: Config;
   readonly log: Logger;
+  /** Backends DB benchmarks measure, in order (BENCH_BACKENDS; default embedded, plus postgres with a server). */
+  readonly backends: readonly Backend[];
   /** Row count for data-volume benchmarks (BENCH_ROWS, default 1,000,000). */
   readonly rows: number;
   /** BENCH_ROWS when it is set, for benchmarks whose own default differs from `rows`'s. */
@@ -33,6 +38,8 @@ export interface BenchContext {
   readonly mqttUrl: string | undefined;
   /** Ingest worker connections in a shared-subscription group (BENCH_MQTT_CONNECTIONS, default 32). */
   readonly mqttConnections: number;
+  /** Electric meters of the section4.big account (BENCH_SECTION4_METERS, default 20). */
+  readonly section4Meters: number;
 }
 
 export interface Benchmark {
@@ -42,7 +49,7 @@ export interface Benchmark {
   run(ctx: BenchContext): AsyncIterable<BenchResult> | Promise<BenchResult[]>;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt];
+export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt, coreProfile, section4Big];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return BENCHMARKS.find((b) => b.name === name);
