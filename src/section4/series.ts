@@ -39,6 +39,8 @@ export async function fetchAccountSeries(pool: Pool, bundle: AccountBundle, star
   const intervalMinutes = commonInterval(kwhRows);
   const electric: MeterSeries[] = [];
   const skippedMeters: string[] = [];
+  const fetches: Promise<void>[] = [];
+  // Queries run side by side on the pool's connections (one at a time on the embedded database).
   for (const r of kwhRows) {
     if (r.intervalMinutes !== intervalMinutes) {
       skippedMeters.push(r.meterId);
@@ -47,17 +49,23 @@ export async function fetchAccountSeries(pool: Pool, bundle: AccountBundle, star
     // Align the range to the grid (every zone's midnight is on a 15-minute grid except :45 zones).
     const stepMs = r.intervalMinutes * 60_000;
     const from = Math.floor(startMs / stepMs) * stepMs;
-    const m: MeterSeries = { meterId: r.meterId, kwh: await fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs) };
-    const kvarh = rows.find((x) => x.meterId === r.meterId && x.kind === 'kvarh_del' && x.intervalMinutes === r.intervalMinutes);
-    if (kvarh) m.kvarh = await fetchChannelSeries(pool, kvarh.id, kvarh.intervalMinutes, from, endMs);
+    const m: MeterSeries = { meterId: r.meterId };
     electric.push(m);
+    fetches.push(fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs).then((s) => { m.kwh = s; }));
+    const kvarh = rows.find((x) => x.meterId === r.meterId && x.kind === 'kvarh_del' && x.intervalMinutes === r.intervalMinutes);
+    if (kvarh) fetches.push(fetchChannelSeries(pool, kvarh.id, kvarh.intervalMinutes, from, endMs).then((s) => { m.kvarh = s; }));
   }
   const other: AccountSeries['other'] = [];
   for (const r of rows.filter((x) => x.kind === 'gas' || x.kind === 'water')) {
     const stepMs = r.intervalMinutes * 60_000;
     const from = Math.floor(startMs / stepMs) * stepMs;
-    other.push({ meterId: r.meterId, commodity: r.kind as 'gas' | 'water', unit: r.unit ?? (r.kind === 'gas' ? 'therm' : 'gal'), series: await fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs) });
+    const unit = r.unit ?? (r.kind === 'gas' ? 'therm' : 'gal');
+    fetches.push(fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs).then((series) => {
+      other.push({ meterId: r.meterId, commodity: r.kind as 'gas' | 'water', unit, series });
+    }));
   }
+  await Promise.all(fetches);
+  other.sort((a, b) => a.meterId.localeCompare(b.meterId));
   return { intervalMinutes, electric, skippedMeters, other };
 }
 

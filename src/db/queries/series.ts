@@ -8,10 +8,15 @@ import type pg from 'pg';
 import type { IntervalSeries } from '../../core/series.js';
 
 export const seriesQueries = {
+  /**
+   * Each reading's interval index from the start ($2, epoch ms) as int4 and its value as float8: no sort
+   * (the index places it) and no numeric epoch (date_part is float8, extract would be numeric). Every
+   * stored reading is on its channel's grid: ingest and the bulk path refuse the others.
+   */
   channelArrays: {
     name: 'readings.select_channel_arrays',
-    text: `select coalesce(array_agg(extract(epoch from ts) * 1000 order by ts), '{}') as t,
-                  coalesce(array_agg(value order by ts), '{}') as v
+    text: `select coalesce(array_agg(((date_part('epoch', ts) * 1000 - $2::float8) / $4::float8)::int4), '{}') as i,
+                  coalesce(array_agg(value), '{}') as v
              from readings
             where channel_id = $1 and ts >= to_timestamp($2::float8 / 1000) and ts < to_timestamp($3::float8 / 1000)`,
   },
@@ -23,20 +28,19 @@ export const seriesQueries = {
 
 /**
  * The channel's readings in [fromMs, toMs) as an aligned series starting at fromMs. `fromMs` must be on
- * the channel's interval grid; readings off the grid (none are accepted by ingest) are ignored.
+ * the channel's interval grid.
  */
 export async function fetchChannelSeries(db: pg.Pool | pg.ClientBase, channelId: number, intervalMinutes: number, fromMs: number, toMs: number): Promise<IntervalSeries> {
   const stepMs = intervalMinutes * 60_000;
   const n = Math.max(0, Math.ceil((toMs - fromMs) / stepMs));
   const values = new Float64Array(n).fill(Number.NaN);
-  const r = await db.query<{ t: (number | string)[]; v: number[] }>({ ...seriesQueries.channelArrays, values: [channelId, fromMs, toMs] });
+  const r = await db.query<{ i: number[]; v: number[] }>({ ...seriesQueries.channelArrays, values: [channelId, fromMs, toMs, stepMs] });
   const row = r.rows[0];
   if (row) {
-    const t = row.t;
-    const v = row.v;
-    for (let i = 0; i < t.length; i++) {
-      const k = (Number(t[i]) - fromMs) / stepMs;
-      if (Number.isInteger(k) && k >= 0 && k < n) values[k] = v[i]!;
+    const { i: idx, v } = row;
+    for (let j = 0; j < idx.length; j++) {
+      const k = idx[j]!;
+      if (k >= 0 && k < n) values[k] = v[j]!;
     }
   }
   return { startMs: fromMs, intervalMinutes, values };
