@@ -1,5 +1,5 @@
 import t from 'tap';
-import { eachBackend } from '../helpers/db.js';
+import { eachBackend, insertTestChannel } from '../helpers/db.js';
 import { insertReadings } from '../../src/db/queries/readings.js';
 
 /**
@@ -9,11 +9,7 @@ import { insertReadings } from '../../src/db/queries/readings.js';
  */
 t.test('hourly and daily aggregates', async (t) => {
   eachBackend(t, async (t, db) => {
-    await db.pool.query(`insert into accounts (id, name) values ('a', 'A')`);
-    await db.pool.query(`insert into sites (id, account_id, position, name, timezone) values ('s', 'a', 0, 'S', 'UTC')`);
-    await db.pool.query(`insert into meters (id, site_id, position) values ('m', 's', 0)`);
-    const ch = await db.pool.query<{ id: number }>(`insert into channels (meter_id, position, kind, interval_minutes) values ('m', 0, 'kwh_del', 15) returning id`);
-    const id = ch.rows[0]!.id;
+    const id = await insertTestChannel(db);
     const start = Date.UTC(2025, 2, 1, 22);
     const n = 12;
     const out = await insertReadings(db.pool, {
@@ -41,10 +37,7 @@ t.test('hourly and daily aggregates', async (t) => {
 
 t.test('the write path: a redelivered reading is a no-op, a different value is kept aside as a conflict', async (t) => {
   eachBackend(t, async (t, db) => {
-    await db.pool.query(`insert into accounts (id, name) values ('a', 'A')`);
-    await db.pool.query(`insert into sites (id, account_id, position, name, timezone) values ('s', 'a', 0, 'S', 'UTC')`);
-    await db.pool.query(`insert into meters (id, site_id, position) values ('m', 's', 0)`);
-    const id = (await db.pool.query<{ id: number }>(`insert into channels (meter_id, position, kind, interval_minutes) values ('m', 0, 'kwh_del', 15) returning id`)).rows[0]!.id;
+    const id = await insertTestChannel(db);
     const ts = Date.UTC(2026, 0, 5, 10, 15);
     t.strictSame(await insertReadings(db.pool, { channelIds: [id, id], tsMs: [ts, ts + 900_000], values: [12.5, 13], quality: [0, 0] }, 'test'),
       { inserted: 2, conflicts: 0, duplicates: 0 });

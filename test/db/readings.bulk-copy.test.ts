@@ -2,14 +2,11 @@ import t from 'tap';
 import { copyReadings } from '../../src/db/queries/readings-bulk.js';
 import { insertReadings } from '../../src/db/queries/readings.js';
 import { withTransaction } from '../../src/db/pool.js';
-import { eachBackend } from '../helpers/db.js';
+import { eachBackend, insertTestChannel } from '../helpers/db.js';
 
 t.test('the bulk path: COPY into staging, then the same rules as a batch', async (t) => {
   eachBackend(t, async (t, db) => {
-    await db.pool.query(`insert into accounts (id, name) values ('a', 'A')`);
-    await db.pool.query(`insert into sites (id, account_id, position, name, timezone) values ('s', 'a', 0, 'S', 'UTC')`);
-    await db.pool.query(`insert into meters (id, site_id, position) values ('m', 's', 0)`);
-    const id = (await db.pool.query<{ id: number }>(`insert into channels (meter_id, position, kind, interval_minutes) values ('m', 0, 'kwh_del', 15) returning id`)).rows[0]!.id;
+    const id = await insertTestChannel(db);
     const t0 = Date.UTC(2025, 0, 1);
     const q = 900_000;
     await insertReadings(db.pool, { channelIds: [id], tsMs: [t0], values: [5], quality: [0] }, 'test');

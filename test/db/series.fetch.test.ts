@@ -1,14 +1,11 @@
 import t from 'tap';
 import { fetchChannelSeries } from '../../src/db/queries/series.js';
 import { insertReadings } from '../../src/db/queries/readings.js';
-import { eachBackend } from '../helpers/db.js';
+import { eachBackend, insertTestChannel } from '../helpers/db.js';
 
 t.test('a channel comes back as an aligned series with NaN for missing intervals', async (t) => {
   eachBackend(t, async (t, db) => {
-    await db.pool.query(`insert into accounts (id, name) values ('a', 'A')`);
-    await db.pool.query(`insert into sites (id, account_id, position, name, timezone) values ('s', 'a', 0, 'S', 'UTC')`);
-    await db.pool.query(`insert into meters (id, site_id, position) values ('m', 's', 0)`);
-    const id = (await db.pool.query<{ id: number }>(`insert into channels (meter_id, position, kind, interval_minutes) values ('m', 0, 'kwh_del', 15) returning id`)).rows[0]!.id;
+    const id = await insertTestChannel(db);
     const t0 = Date.UTC(2026, 0, 5);
     const q = 900_000;
     // Intervals 0, 1, 3 present; 2 missing; one reading before the range, one after.

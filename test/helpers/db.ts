@@ -140,3 +140,15 @@ export function eachBackend(t: Test, fn: (t: Test, db: TestDb) => Promise<void>,
     });
   }
 }
+
+/** One account 'a', site 's' (UTC), meter 'm' and a channel of `kind`; returns the channel id. */
+export async function insertTestChannel(db: TestDb, kind = 'kwh_del', intervalMinutes = 15): Promise<number> {
+  await db.pool.query(`insert into accounts (id, name) values ('a', 'A') on conflict do nothing`);
+  await db.pool.query(`insert into sites (id, account_id, position, name, timezone) values ('s', 'a', 0, 'S', 'UTC') on conflict do nothing`);
+  await db.pool.query(`insert into meters (id, site_id, position) values ('m', 's', 0) on conflict do nothing`);
+  const r = await db.pool.query<{ id: number }>(
+    `insert into channels (meter_id, position, kind, interval_minutes) values ('m', (select count(*) from channels where meter_id = 'm'), $1, $2) returning id`,
+    [kind, intervalMinutes],
+  );
+  return r.rows[0]!.id;
+}

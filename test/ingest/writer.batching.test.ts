@@ -1,14 +1,9 @@
 import type pg from 'pg';
 import t from 'tap';
 import { IngestWriter, splitRounds } from '../../ingest/writer.js';
-import { eachBackend, type TestDb } from '../helpers/db.js';
+import { eachBackend, insertTestChannel, type TestDb } from '../helpers/db.js';
 
-async function channel(db: TestDb): Promise<number> {
-  await db.pool.query(`insert into accounts (id, name) values ('a', 'A')`);
-  await db.pool.query(`insert into sites (id, account_id, position, name, timezone) values ('s', 'a', 0, 'S', 'UTC')`);
-  await db.pool.query(`insert into meters (id, site_id, position) values ('m', 's', 0)`);
-  return (await db.pool.query<{ id: number }>(`insert into channels (meter_id, position, kind, interval_minutes) values ('m', 0, 'kwh_del', 15) returning id`)).rows[0]!.id;
-}
+const channel = (db: TestDb): Promise<number> => insertTestChannel(db);
 
 const Q = 900_000;
 const T0 = Date.UTC(2026, 0, 1);
