@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { InsertOutcome, ReadingsBatch } from './readings.js';
+import { mergeIncomingCtes, type InsertOutcome, type ReadingsBatch } from './readings.js';
 
 export const readingsBulkQueries = {
   createStage: {
@@ -31,19 +31,7 @@ export const readingsBulkQueries = {
                from readings_stage s join incoming i on i.channel_id = s.channel_id and i.ts = s.ts
               where s.seq <> i.seq and s.value is distinct from i.value
              returning 1
-           ), inserted as (
-             insert into readings (channel_id, ts, value, quality)
-             select channel_id, ts, value, quality from incoming
-             on conflict (channel_id, ts) do nothing
-             returning channel_id, ts
-           ), conflicts as (
-             insert into reading_conflicts (channel_id, ts, stored_value, incoming_value, incoming_quality, source)
-             select i.channel_id, i.ts, r.value, i.value, i.quality, $1::text
-               from incoming i join readings r on r.channel_id = i.channel_id and r.ts = i.ts
-              where r.value is distinct from i.value
-                and not exists (select 1 from inserted x where x.channel_id = i.channel_id and x.ts = i.ts)
-             returning 1
-           )
+           ), ${mergeIncomingCtes('$1')}
            select (select count(*) from inserted)::int as inserted,
                   ((select count(*) from conflicts) + (select count(*) from staged_conflicts))::int as conflicts`,
   },

@@ -7,25 +7,35 @@ import type pg from 'pg';
  * The snapshot of `readings r` is the one before this statement, so rows inserted by it are excluded
  * explicitly. Callers pass each (channel, ts) at most once per batch (the writer de-duplicates).
  */
-export const insertReadingsBatch = {
-  name: 'readings.insert_batch',
-  text: `with incoming as (
-           select * from unnest($1::int[], $2::timestamptz[], $3::float8[], $4::smallint[])
-                      as t(channel_id, ts, value, quality)
-         ), inserted as (
+/**
+ * The `inserted` and `conflicts` steps every readings write shares, after an `incoming` CTE with
+ * (channel_id, ts, value, quality): new readings are inserted, equal ones are no-ops, different ones go
+ * to reading_conflicts with the stored value. `sourceParam` is the placeholder of the source text.
+ * @internal
+ */
+export function mergeIncomingCtes(sourceParam: string): string {
+  return `inserted as (
            insert into readings (channel_id, ts, value, quality)
            select channel_id, ts, value, quality from incoming
            on conflict (channel_id, ts) do nothing
            returning channel_id, ts
          ), conflicts as (
            insert into reading_conflicts (channel_id, ts, stored_value, incoming_value, incoming_quality, source)
-           select i.channel_id, i.ts, r.value, i.value, i.quality, $5::text
+           select i.channel_id, i.ts, r.value, i.value, i.quality, ${sourceParam}::text
              from incoming i
              join readings r on r.channel_id = i.channel_id and r.ts = i.ts
             where r.value is distinct from i.value
               and not exists (select 1 from inserted x where x.channel_id = i.channel_id and x.ts = i.ts)
            returning 1
-         )
+         )`;
+}
+
+export const insertReadingsBatch = {
+  name: 'readings.insert_batch',
+  text: `with incoming as (
+           select * from unnest($1::int[], $2::timestamptz[], $3::float8[], $4::smallint[])
+                      as t(channel_id, ts, value, quality)
+         ), ${mergeIncomingCtes('$5')}
          select (select count(*) from inserted)::int as inserted, (select count(*) from conflicts)::int as conflicts`,
 } as const;
 
