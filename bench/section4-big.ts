@@ -58,7 +58,7 @@ const SOURCE = 'bench';
 const meterId = (i: number): string => `bench-s4-m${String(i).padStart(3, '0')}`;
 
 /** 200-2,100 kW peaks, profiles in turn; the site's meters share outages, as the simulator's demo does. */
-function meterSpecs(meters: number): MeterSpec[] {
+export function meterSpecs(meters: number): MeterSpec[] {
   return Array.from({ length: meters }, (_, i) => ({
     meterId: meterId(i),
     commodity: 'electric',
@@ -71,7 +71,7 @@ function meterSpecs(meters: number): MeterSpec[] {
   }));
 }
 
-function accountBundle(specs: readonly MeterSpec[]): Record<string, unknown> {
+export function accountBundle(specs: readonly MeterSpec[]): Record<string, unknown> {
   const transformers = [];
   for (let t = 0; t * METERS_PER_TRANSFORMER < specs.length; t++) {
     const group = specs.slice(t * METERS_PER_TRANSFORMER, (t + 1) * METERS_PER_TRANSFORMER);
@@ -105,7 +105,7 @@ interface LoadOutcome {
 }
 
 /** Every meter, year by year: simulate, then one copyReadings transaction. Times the two apart. */
-async function load(pool: Pool, specs: readonly MeterSpec[], log: BenchContext['log']): Promise<LoadOutcome> {
+export async function load(pool: Pool, specs: readonly MeterSpec[], log: BenchContext['log']): Promise<LoadOutcome> {
   const res = await pool.query<{ id: number; meter_id: string; kind: string }>(`select id, meter_id, kind from channels where meter_id = any($1::text[])`, [specs.map((s) => s.meterId)]);
   const channelOf = new Map(res.rows.map((r) => [`${r.meter_id}/${r.kind}`, r.id]));
   let rows = 0;

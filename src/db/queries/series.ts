@@ -1,22 +1,25 @@
 /**
- * Fine series for the core: one query per channel returns the readings as two arrays (ts in epoch ms,
- * value), which are laid onto an aligned Float64Array with NaN for missing intervals. No JS object is
- * built per row (DESIGN.md "Toolchain facts": array_agg into float8[] reads a 3-year channel about 2.5x
- * faster than row objects).
+ * Fine series for the core: one query per channel returns the readings as two byte strings (interval
+ * indexes as big-endian int4, values as big-endian float8, as int4send/float8send write them), which are
+ * laid onto an aligned Float64Array with NaN for missing intervals. No JS object and no text number is
+ * made per row: a bytea arrives as hex and Buffer decodes it natively (DESIGN.md "Toolchain facts": row
+ * objects 367 ms, float8[] 142 ms per 3-year channel; measured here: float8[] 57 ms, bytea 38 ms, and
+ * 20 meters' kWh and kvarh 2.3 s -> 0.9 s).
  */
 import type pg from 'pg';
 import type { IntervalSeries } from '../../core/series.js';
 
 export const seriesQueries = {
   /**
-   * Each reading's interval index from the start ($2, epoch ms) as int4 and its value as float8: no sort
-   * (the index places it) and no numeric epoch (date_part is float8, extract would be numeric). Every
-   * stored reading is on its channel's grid: ingest and the bulk path refuse the others.
+   * Each reading's interval index from the start ($2, epoch ms) as int4 and its value as float8, in
+   * binary: no sort (the index places it) and no numeric epoch (date_part is float8, extract would be
+   * numeric). The two aggregates see the rows in the same order. Every stored reading is on its
+   * channel's grid: ingest and the bulk path refuse the others.
    */
   channelArrays: {
-    name: 'readings.select_channel_arrays',
-    text: `select coalesce(array_agg(((date_part('epoch', ts) * 1000 - $2::float8) / $4::float8)::int4), '{}') as i,
-                  coalesce(array_agg(value), '{}') as v
+    name: 'readings.select_channel_bytes',
+    text: `select coalesce(string_agg(int4send(((date_part('epoch', ts) * 1000 - $2::float8) / $4::float8)::int4), ''::bytea), ''::bytea) as i,
+                  coalesce(string_agg(float8send(value), ''::bytea), ''::bytea) as v
              from readings
             where channel_id = $1 and ts >= to_timestamp($2::float8 / 1000) and ts < to_timestamp($3::float8 / 1000)`,
   },
@@ -34,13 +37,14 @@ export async function fetchChannelSeries(db: pg.Pool | pg.ClientBase, channelId:
   const stepMs = intervalMinutes * 60_000;
   const n = Math.max(0, Math.ceil((toMs - fromMs) / stepMs));
   const values = new Float64Array(n).fill(Number.NaN);
-  const r = await db.query<{ i: number[]; v: number[] }>({ ...seriesQueries.channelArrays, values: [channelId, fromMs, toMs, stepMs] });
+  const r = await db.query<{ i: Buffer; v: Buffer }>({ ...seriesQueries.channelArrays, values: [channelId, fromMs, toMs, stepMs] });
   const row = r.rows[0];
   if (row) {
     const { i: idx, v } = row;
-    for (let j = 0; j < idx.length; j++) {
-      const k = idx[j]!;
-      if (k >= 0 && k < n) values[k] = v[j]!;
+    if (idx.length * 2 !== v.length) throw new Error(`series of channel ${channelId}: ${idx.length / 4} indexes but ${v.length / 8} values`);
+    for (let j = 0, at = 0; j < idx.length; j += 4, at += 8) {
+      const k = idx.readInt32BE(j);
+      if (k >= 0 && k < n) values[k] = v.readDoubleBE(at);
     }
   }
   return { startMs: fromMs, intervalMinutes, values };
