@@ -40,6 +40,11 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Connections in the pg pool against a server; the embedded database always uses 1. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Memory for cached Section 4 analyses of interval data, in MiB (src/section4/analysis.ts); each
+   * stays valid until a write changes one of its channels. 0 turns the cache off.
+   */
+  SECTION4_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   /** Per-statement limit for API queries, in ms. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });

@@ -21,6 +21,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { energyProfileRoutes } from './routes/energy-profile.js';
 import { readingsRoutes } from './routes/readings.js';
 import { resourceRoutes } from './routes/resources.js';
+import { createAnalysisCache } from '../section4/analysis.js';
 
 export interface AppDeps {
   config: Config;
@@ -101,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       await v1.register(accountRoutes, { db: deps.db });
       await v1.register(readingsRoutes, { db: deps.db });
-      await v1.register(energyProfileRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
+      await v1.register(energyProfileRoutes, { db: deps.db, cache: createAnalysisCache(deps.config.SECTION4_CACHE_MB), ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
       await v1.register(deadLetterRoutes, { db: deps.db });
       await v1.register(resourceRoutes, { db: deps.db });
     },

@@ -3,11 +3,10 @@
  * are computed from. Meters are summed interval by interval (an interval missing at any meter is
  * missing in the sum: a partial sum would understate the load).
  */
-import type { AccountBundle } from '../core/bundle/schema.js';
 import type { IntervalSeries } from '../core/series.js';
 import { sumAligned } from '../core/transformer-loading.js';
 import type { Pool } from '../db/pool.js';
-import { fetchChannelSeries, selectChannelsOfMeters, type ChannelRow } from '../db/queries/series.js';
+import { fetchChannelSeries, type ChannelRow } from '../db/queries/series.js';
 
 export interface MeterSeries {
   meterId: string;
@@ -32,9 +31,8 @@ export interface AccountSeries {
   other: { meterId: string; commodity: 'gas' | 'water'; unit: string; series: IntervalSeries }[];
 }
 
-export async function fetchAccountSeries(pool: Pool, bundle: AccountBundle, startMs: number, endMs: number): Promise<AccountSeries> {
-  const meters = bundle.sites.flatMap((s) => s.meters);
-  const rows = await selectChannelsOfMeters(pool, meters.map((m) => m.id));
+/** The series of the given channels (an account's, from selectChannelsOfMeters) over [startMs, endMs). */
+export async function fetchAccountSeries(pool: Pool, rows: readonly ChannelRow[], startMs: number, endMs: number): Promise<AccountSeries> {
   const kwhRows = rows.filter((r) => r.kind === 'kwh_del');
   const intervalMinutes = commonInterval(kwhRows);
   const electric: MeterSeries[] = [];

@@ -14,7 +14,7 @@ t.test('migrations apply on an empty database, and a second run applies nothing'
     const before = await schemaStatus(db.pool);
     t.equal(before.upToDate, false);
     const first = await migrate(db.pool, db.log);
-    t.strictSame(first, ['0001_accounts', '0002_readings', '0003_readings_timescaledb', '0004_api_keys_audit']);
+    t.strictSame(first, ['0001_accounts', '0002_readings', '0003_readings_timescaledb', '0004_api_keys_audit', '0005_channel_versions']);
     t.strictSame(await migrate(db.pool, db.log), []);
     const after = await schemaStatus(db.pool);
     t.equal(after.upToDate, true);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { Id } from '../../core/bundle/schema.js';
 import type { Database } from '../../db/pool.js';
 import { KeymeterError } from '../../errors.js';
+import type { AnalysisCache } from '../../section4/analysis.js';
 import { buildSection4 } from '../../section4/build.js';
 import { section4Csv } from '../../section4/render-csv.js';
 import { section4Html } from '../../section4/render-html.js';
@@ -78,7 +79,7 @@ export function negotiateEnergyProfileType(accept: string | undefined): EnergyPr
 /** The page forbids everything but its own inline CSS: no script can run even if some text were not escaped. */
 const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
-export const energyProfileRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool'>; nowMs?: () => number }> = async (app, { db, nowMs }) => {
+export const energyProfileRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool'>; cache?: AnalysisCache | undefined; nowMs?: () => number }> = async (app, { db, cache, nowMs }) => {
   app.get('/accounts/:accountId/energy-profile', {
     schema: {
       tags: ['accounts'], summary: 'The Section 4 energy profile of an account',
@@ -103,7 +104,7 @@ export const energyProfileRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'po
     reply.header('vary', 'Accept');
     const type = negotiateEnergyProfileType(req.headers.accept);
     if (type === null) throw new KeymeterError('KM_NOT_ACCEPTABLE', `this resource is available as ${ENERGY_PROFILE_TYPES.join(', ')}`);
-    const doc = await buildSection4(db.pool, req.params.accountId, req.query, (nowMs ?? Date.now)());
+    const doc = await buildSection4(db.pool, req.params.accountId, req.query, (nowMs ?? Date.now)(), { cache });
     if (type === 'application/json') return doc as z.infer<typeof Section4>;
     // A string with a non-JSON content type goes out as it is: Fastify runs no serializer for it.
     if (type === 'text/csv') {

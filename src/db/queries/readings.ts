@@ -8,9 +8,10 @@ import type pg from 'pg';
  * explicitly. Callers pass each (channel, ts) at most once per batch (the writer de-duplicates).
  */
 /**
- * The `inserted` and `conflicts` steps every readings write shares, after an `incoming` CTE with
- * (channel_id, ts, value, quality): new readings are inserted, equal ones are no-ops, different ones go
- * to reading_conflicts with the stored value. `sourceParam` is the placeholder of the source text.
+ * The `inserted`, `conflicts` and `versioned` steps every readings write shares, after an `incoming` CTE
+ * with (channel_id, ts, value, quality): new readings are inserted, equal ones are no-ops, different ones
+ * go to reading_conflicts with the stored value, and the channels that got readings have their version
+ * raised (PostgreSQL runs every data-modifying WITH step to completion, read or not). `sourceParam` is the placeholder of the source text.
  * @internal
  */
 export function mergeIncomingCtes(sourceParam: string): string {
@@ -26,6 +27,13 @@ export function mergeIncomingCtes(sourceParam: string): string {
              join readings r on r.channel_id = i.channel_id and r.ts = i.ts
             where r.value is distinct from i.value
               and not exists (select 1 from inserted x where x.channel_id = i.channel_id and x.ts = i.ts)
+           returning 1
+         ), versioned as (
+           -- migrations/0005: raise the version of every channel that got a reading. Sorted, so two
+           -- writers lock the version rows in the same order.
+           insert into channel_versions (channel_id, version)
+           select channel_id, 1 from inserted group by channel_id order by channel_id
+           on conflict (channel_id) do update set version = channel_versions.version + 1
            returning 1
          )`;
 }

@@ -25,7 +25,9 @@ export const seriesQueries = {
   },
   meterChannels: {
     name: 'channels.select_by_meters',
-    text: `select id, meter_id, kind, unit, interval_minutes from channels where meter_id = any($1::text[]) order by meter_id, position`,
+    text: `select c.id, c.meter_id, c.kind, c.unit, c.interval_minutes, coalesce(v.version, 0)::text as version
+             from channels c left join channel_versions v on v.channel_id = c.id
+            where c.meter_id = any($1::text[]) order by c.meter_id, c.position`,
   },
 } as const;
 
@@ -56,11 +58,13 @@ export interface ChannelRow {
   kind: string;
   unit: string | null;
   intervalMinutes: number;
+  /** The channel's data version (migrations/0005), a bigint as text. */
+  version: string;
 }
 
 export async function selectChannelsOfMeters(db: pg.Pool | pg.ClientBase, meterIds: readonly string[]): Promise<ChannelRow[]> {
-  const r = await db.query<{ id: number; meter_id: string; kind: string; unit: string | null; interval_minutes: number }>({
+  const r = await db.query<{ id: number; meter_id: string; kind: string; unit: string | null; interval_minutes: number; version: string }>({
     ...seriesQueries.meterChannels, values: [meterIds],
   });
-  return r.rows.map((x) => ({ id: x.id, meterId: x.meter_id, kind: x.kind, unit: x.unit, intervalMinutes: x.interval_minutes }));
+  return r.rows.map((x) => ({ id: x.id, meterId: x.meter_id, kind: x.kind, unit: x.unit, intervalMinutes: x.interval_minutes, version: x.version }));
 }

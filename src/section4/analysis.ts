@@ -1,0 +1,130 @@
+/**
+ * The part of the Section 4 document computed from interval data (items 1, 3 and the transformer
+ * loading of 6): the expensive part, so it is cached. The cache key holds every input: the zone, the
+ * range, each channel read with its version (migrations/0005: raised by every write that adds
+ * readings), and the transformers' ratings and meters. A write that commits changes a version, so the
+ * next request recomputes; nothing is ever served from data older than what the versions say.
+ */
+import { LRUCache } from 'lru-cache';
+import type { AccountBundle } from '../core/bundle/schema.js';
+import { localCalendar } from '../core/calendar.js';
+import { consumptionTotals, electricConsumption } from '../core/consumption.js';
+import { loadFactors } from '../core/load-factor.js';
+import { loadProfile, type LoadProfile } from '../core/load-profile.js';
+import { powerFactors } from '../core/power-factor.js';
+import { sumAligned, transformerLoading } from '../core/transformer-loading.js';
+import type { Pool } from '../db/pool.js';
+import { selectChannelsOfMeters } from '../db/queries/series.js';
+import { electricTotals, fetchAccountSeries } from './series.js';
+
+/** Energy to the Wh (3 decimals of kWh), ratios to 4 decimals: what a plan shows, without float noise. */
+export const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+export const r4 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10000) / 10000);
+
+export interface SeriesAnalysis {
+  electric: Record<string, unknown>;
+  factors: Record<string, unknown>;
+  /** Monthly electric kWh with completeness, for the system share. */
+  monthlyKwh: { month: string; kwh: number | null; completeness: number }[];
+  gas: Record<string, unknown>;
+  water: Record<string, unknown>;
+  /** Transformer id -> loading from its meters (absent: no rating or no metered data). */
+  transformerLoading: Record<string, ReturnType<typeof transformerLoading>>;
+}
+
+/** Analyses kept in memory, bounded by their approximate size. */
+export type AnalysisCache = LRUCache<string, SeriesAnalysis>;
+
+export function createAnalysisCache(maxMegabytes: number): AnalysisCache | undefined {
+  if (maxMegabytes <= 0) return undefined;
+  return new LRUCache<string, SeriesAnalysis>({
+    maxSize: maxMegabytes * 1024 * 1024,
+    // Rough bytes of a cached analysis: its daily rows and profile slots dominate.
+    sizeCalculation: (a) => 1024 + 200 * ((a.electric.daily as unknown[] | undefined)?.length ?? 0) + profileBytes(a.electric.profiles as LoadProfile | undefined),
+  });
+}
+
+function profileBytes(p: LoadProfile | undefined): number {
+  if (!p) return 0;
+  return 40 * (p.durationCurve.length + p.slotsPerDay * 2 * p.monthly.length + 2 * 7 * 24);
+}
+
+/** The analysis of the account's interval data over [startMs, endMs), from the cache when its inputs are unchanged. */
+export async function analyseSeries(pool: Pool, bundle: AccountBundle, timeZone: string, startMs: number, endMs: number, cache?: AnalysisCache): Promise<SeriesAnalysis> {
+  const channels = await selectChannelsOfMeters(pool, bundle.sites.flatMap((s) => s.meters.map((m) => m.id)));
+  const transformers = bundle.sites.flatMap((s) => s.transformers.map((t) => [t.id, t.kva ?? null, t.meterIds]));
+  const key = JSON.stringify([timeZone, startMs, endMs, channels.map((c) => [c.id, c.version, c.meterId, c.kind, c.unit, c.intervalMinutes]), transformers]);
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const analysis = await compute(pool, bundle, timeZone, startMs, endMs, channels);
+  // Frozen: every later request shares it, so a renderer that mutated it would corrupt them all.
+  if (cache) cache.set(key, deepFreeze(analysis));
+  return analysis;
+}
+
+function deepFreeze<T>(x: T): T {
+  if (x !== null && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
+async function compute(pool: Pool, bundle: AccountBundle, timeZone: string, startMs: number, endMs: number, channels: Awaited<ReturnType<typeof selectChannelsOfMeters>>): Promise<SeriesAnalysis> {
+  const series = await fetchAccountSeries(pool, channels, startMs, endMs);
+  const totals = electricTotals(series.electric);
+  let electric: Record<string, unknown> = { status: 'no electric interval data', monthly: [] };
+  let factors: Record<string, unknown> = { monthly: [], annual: [] };
+  let monthlyKwh: SeriesAnalysis['monthlyKwh'] = [];
+  if (totals.kwh) {
+    const cal = localCalendar(totals.kwh, timeZone);
+    const ec = electricConsumption(totals.kwh, cal);
+    const lf = loadFactors(ec);
+    const pf = totals.pfKwh && totals.pfKvarh ? powerFactors(totals.pfKwh, totals.pfKvarh, cal, { peaks: ec.peaks }) : undefined;
+    const profile = loadProfile(totals.kwh, cal);
+    monthlyKwh = ec.monthly.map((m) => ({ month: m.month, kwh: m.kwh, completeness: m.completeness }));
+    electric = {
+      unit: 'kWh',
+      intervalMinutes: ec.intervalMinutes,
+      meters: series.electric.map((m) => m.meterId),
+      ...(series.skippedMeters.length ? { metersAtOtherIntervals: series.skippedMeters } : {}),
+      monthly: ec.monthly.map((m) => ({ month: m.month, kwh: r3(m.kwh), peakKw: r3(m.peakKw), peakAt: m.peakAt, completeness: m.completeness })),
+      annual: ec.annual.map((y) => ({ year: y.year, kwh: r3(y.kwh), peakKw: r3(y.peakKw), peakAt: y.peakAt, completeness: y.completeness })),
+      daily: ec.daily.map((d) => ({ date: d.date, kwh: r3(d.kwh), completeness: d.completeness })),
+      profiles: profile,
+    };
+    const byMonth = new Map(pf?.monthly.map((p) => [p.month, p]) ?? []);
+    const byYear = new Map(pf?.annual.map((p) => [p.year, p]) ?? []);
+    factors = {
+      powerFactorThreshold: pf?.thresholdPf ?? null,
+      monthly: lf.monthly.map((m) => {
+        const p = byMonth.get(m.month);
+        return { month: m.month, loadFactor: r4(m.loadFactor), powerFactor: r4(p?.powerFactor ?? null), direction: p?.direction ?? null, powerFactorAtPeak: r4(p?.atPeak ?? null), belowThresholdShare: p?.belowThresholdShare ?? null, completeness: m.completeness };
+      }),
+      annual: lf.annual.map((y) => {
+        const p = byYear.get(y.year);
+        return { year: y.year, loadFactor: r4(y.loadFactor), powerFactor: r4(p?.powerFactor ?? null), direction: p?.direction ?? null, powerFactorAtPeak: r4(p?.atPeak ?? null), belowThresholdShare: p?.belowThresholdShare ?? null, completeness: y.completeness };
+      }),
+    };
+  }
+  const other = (commodity: 'gas' | 'water'): Record<string, unknown> => {
+    const list = series.other.filter((o) => o.commodity === commodity);
+    if (list.length === 0) return { status: `no ${commodity} interval data`, monthly: [] };
+    const monthly: { month: string; quantity: number | null; unit: string; completeness: number; meterId: string }[] = [];
+    for (const o of list) {
+      const c = consumptionTotals(o.series, localCalendar(o.series, timeZone));
+      for (const m of c.monthly) monthly.push({ month: m.month, quantity: r3(m.quantity), unit: o.unit, completeness: m.completeness, meterId: o.meterId });
+    }
+    monthly.sort((a, b) => a.month.localeCompare(b.month) || a.meterId.localeCompare(b.meterId));
+    return { meters: list.map((o) => o.meterId), monthly };
+  };
+  const loading: SeriesAnalysis['transformerLoading'] = {};
+  for (const tr of bundle.sites.flatMap((s) => s.transformers)) {
+    const meters = series.electric.filter((m) => tr.meterIds.includes(m.meterId) && m.kwh);
+    if (tr.kva === undefined || meters.length === 0) continue;
+    const kwh = sumAligned(meters.map((m) => m.kwh!));
+    const withKvarh = meters.every((m) => m.kvarh);
+    loading[tr.id] = transformerLoading(kwh, withKvarh ? sumAligned(meters.map((m) => m.kvarh!)) : undefined, tr.kva);
+  }
+  return { electric, factors, monthlyKwh, gas: other('gas'), water: other('water'), transformerLoading: loading };
+}
