@@ -6,8 +6,11 @@
  * loaded through the bulk path (copyReadings, one transaction per meter and year).
  *
  * Cold is the first request after the load. Against a server it goes through a new pool (new sessions:
- * no prepared statement or cached plan) and a new app; the server's buffer cache stays warm from the load,
- * which no benchmark can reset without privileges. Warm is the median of WARM_RUNS later requests. Every
+ * no prepared statement or cached plan) and a new app (an empty analysis cache); the server's buffer
+ * cache stays warm from the load, which no benchmark can reset without privileges. Warm is the median of
+ * WARM_RUNS later requests with no new readings, so the app answers from its analysis cache
+ * (src/section4/analysis.ts); `buildMs` in the breakdown is buildSection4 without the cache, what a
+ * request costs right after new readings arrived. Every
  * request must answer 200 with 36 monthly kWh figures. Then, outside HTTP, where a warm request's time
  * goes: the bundle read, the per-channel series queries (and what a scan-only query over the same rows
  * costs), summing the meters, the core steps, buildSection4 as a whole and JSON.stringify of the document.
