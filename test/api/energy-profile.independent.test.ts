@@ -6,7 +6,7 @@ import { eachBackend } from '../helpers/db.js';
 import { buildTestApp, fixtureBundle } from '../helpers/app.js';
 
 /**
- * The Section 4 consumption and factors of the demo fixture account (acme-foods, America/Chicago, two
+ * The Section 4 consumption, factors and transformer loading of the demo fixture account (acme-foods, America/Chicago, two
  * electric meters), against the same figures computed independently by the database: local months via
  * PostgreSQL's own time-zone rules (`ts at time zone`), sums, maxima and power factor in SQL, no Keymeter
  * core code involved. The period spans the DST change of 2025-03-09.
@@ -63,5 +63,47 @@ t.test('Section 4 of the fixture account equals an independent SQL computation',
         from paired group by 1 order by 1`);
     // Only m-1001 has kvarh: the power factor is over the meters that have both channels.
     t.strictSame(doc.factors.monthly.map((m: { month: string; powerFactor: number }) => ({ month: m.month, pf: m.powerFactor })), pf.rows, 'power factor = kWh / sqrt(kWh^2 + kvarh^2)');
+
+    // Load factor = kWh / (peak kW x hours of the present intervals), and the local daily totals.
+    const lf = await db.pool.query<{ month: string; lf: number }>(`
+      with kwh as (
+        select r.ts, sum(r.value) as v from readings r join channels c on c.id = r.channel_id
+         where c.kind = 'kwh_del' and c.interval_minutes = 15 and c.meter_id in ('m-1001', 'm-1002')
+           and r.ts >= '2025-01-01 00:00 America/Chicago' and r.ts < '2025-05-01 00:00 America/Chicago'
+         group by r.ts having count(*) = 2
+      )
+      select to_char(ts at time zone 'America/Chicago', 'YYYY-MM') as month,
+             round((sum(v) / (max(v) * 4 * count(*) * 0.25))::numeric, 4)::float8 as lf
+        from kwh group by 1 order by 1`);
+    t.strictSame(doc.factors.monthly.map((m: { month: string; loadFactor: number }) => ({ month: m.month, lf: m.loadFactor })), lf.rows, 'load factor');
+    const daily = await db.pool.query<{ date: string; kwh: number }>(`
+      with kwh as (
+        select r.ts, sum(r.value) as v from readings r join channels c on c.id = r.channel_id
+         where c.kind = 'kwh_del' and c.interval_minutes = 15 and c.meter_id in ('m-1001', 'm-1002')
+           and r.ts >= '2025-01-01 00:00 America/Chicago' and r.ts < '2025-05-01 00:00 America/Chicago'
+         group by r.ts having count(*) = 2
+      )
+      select to_char(ts at time zone 'America/Chicago', 'YYYY-MM-DD') as date, round(sum(v)::numeric, 3)::float8 as kwh
+        from kwh group by 1 order by 1`);
+    const docDaily = doc.consumption.electric.daily.filter((d: { kwh: number | null }) => d.kwh !== null).map((d: { date: string; kwh: number }) => ({ date: d.date, kwh: d.kwh }));
+    t.ok(daily.rows.some((r) => r.date === '2025-03-09'), 'the DST day has data');
+    t.strictSame(docDaily, daily.rows, 'daily kWh per local day, the DST day included');
+
+    // Transformer t-1 (1,500 kVA, meter m-1001 with kWh and kvarh): peak kVA = max sqrt(kW^2 + kvar^2).
+    const tr = await db.pool.query<{ pct: number; at: string; over: number }>(`
+      with per_kind as (
+        select r.ts, c.kind, r.value as v from readings r join channels c on c.id = r.channel_id
+         where c.meter_id = 'm-1001' and c.kind in ('kwh_del', 'kvarh_del') and c.interval_minutes = 15
+           and r.ts >= '2025-01-01 00:00 America/Chicago' and r.ts < '2025-05-01 00:00 America/Chicago'
+      ), kva as (
+        select ts, sqrt((max(v) filter (where kind = 'kwh_del') * 4) ^ 2 + (max(v) filter (where kind = 'kvarh_del') * 4) ^ 2) as kva
+          from per_kind group by ts having count(*) = 2
+      )
+      select round((max(kva) / 1500 * 100)::numeric, 2)::float8 as pct,
+             to_char((array_agg(ts order by kva desc, ts))[1] at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at,
+             (count(*) filter (where kva > 1500) * 0.25)::float8 as over
+        from kva`);
+    const t1 = doc.transformers.find((x: { id: string }) => x.id === 't-1');
+    t.strictSame({ pct: t1.peakLoadPct, at: t1.peakAt, over: t1.hoursOverloaded }, tr.rows[0], 'transformer peak loading, its time and hours above 100 %');
   });
 });

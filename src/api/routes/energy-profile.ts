@@ -15,27 +15,9 @@ import { section4Csv } from '../../section4/render-csv.js';
 import { section4Html } from '../../section4/render-html.js';
 import { requireAccountRead } from '../auth.js';
 import { problemResponses } from '../problem.js';
+import { EnergyProfile } from '../schemas/energy-profile.js';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD');
-
-const Section4 = z
-  .object({
-    account: z.record(z.string(), z.unknown()),
-    period: z.object({ from: z.string(), to: z.string(), timezone: z.string() }),
-    consumption: z.record(z.string(), z.unknown()).describe('electric (monthly, annual, daily, profiles), gas, water'),
-    energyCostShare: z.record(z.string(), z.unknown()),
-    factors: z.record(z.string(), z.unknown()),
-    systemShare: z.record(z.string(), z.unknown()),
-    rateComparison: z.record(z.string(), z.unknown()),
-    transformers: z.array(z.record(z.string(), z.unknown())),
-    equipment: z.array(z.record(z.string(), z.unknown())),
-    powerQuality: z.record(z.string(), z.unknown()),
-    oneLine: z.record(z.string(), z.unknown()),
-    outages: z.record(z.string(), z.unknown()),
-    billing: z.record(z.string(), z.unknown()),
-    forecast: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'EnergyProfile', description: 'The Section 4 document; fields per CONTRACT.md "The Section 4 document"' });
 
 /** What the route can send, in the order it prefers them when the client ranks several equally. */
 export const ENERGY_PROFILE_TYPES = ['application/json', 'text/csv', 'text/html'] as const;
@@ -91,7 +73,7 @@ export const energyProfileRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'po
         200: {
           description: 'The Section 4 document',
           content: {
-            'application/json': { schema: Section4 },
+            'application/json': { schema: EnergyProfile },
             'text/csv': { schema: z.string().describe('RFC 4180 CSV, CRLF line ends, one block per Section 4 item') },
             'text/html': { schema: z.string().describe('A self-contained printable HTML page') },
           },
@@ -105,7 +87,7 @@ export const energyProfileRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'po
     const type = negotiateEnergyProfileType(req.headers.accept);
     if (type === null) throw new KeymeterError('KM_NOT_ACCEPTABLE', `this resource is available as ${ENERGY_PROFILE_TYPES.join(', ')}`);
     const doc = await buildSection4(db.pool, req.params.accountId, req.query, (nowMs ?? Date.now)(), { cache });
-    if (type === 'application/json') return doc as z.infer<typeof Section4>;
+    if (type === 'application/json') return doc as EnergyProfile;
     // A string with a non-JSON content type goes out as it is: Fastify runs no serializer for it.
     if (type === 'text/csv') {
       const period = doc.period as { from: string; to: string };

@@ -1,0 +1,115 @@
+/**
+ * The Section 4 items not delivered yet (CONTRACT.md "The Section 4 document"): rate comparison, outage
+ * analysis, measured power quality, forecast and transformer aging. Each takes today's placeholder
+ * `{status: "not yet available"}` or the CONTRACT.md target shape, and every object is loose, so the
+ * work that delivers an item can add fields without breaking responses; it should then make the item
+ * strict and move it into energy-profile.ts with the delivered ones.
+ */
+import { z } from 'zod';
+import { Count, Ids, Instant, month, year } from './section4-fields.js';
+
+/** The status of an item whose computation is not delivered yet. */
+export const NOT_YET_STATUS = z.literal('not yet available');
+
+export const NotYetAvailable = z
+  .looseObject({ status: NOT_YET_STATUS })
+  .meta({ id: 'NotYetAvailable', description: 'An item not delivered yet: no figures' });
+
+/** Today's placeholder or the CONTRACT.md target shape (listed first). */
+export const notYetOr = <T extends z.ZodType>(target: T, description: string) => z.union([target, NotYetAvailable]).describe(description);
+
+// ---- item 5: rate comparison ----------------------------------------------------------------------
+
+export const RateComparisonPending = z
+  .looseObject({
+    status: NOT_YET_STATUS,
+    current: z.string().nullable().describe("the first site's current tariff id; null when none"),
+    candidates: Ids.describe("the first site's candidate tariff ids"),
+  })
+  .meta({ id: 'RateComparisonPending', description: 'The rate comparison before it is delivered: the tariffs it will compare' });
+
+export const RateComparison = z
+  .looseObject({
+    current: z.string().nullable().describe('current tariff id'),
+    cheapest: z.string().nullable().describe('id of the cheapest tariff for the period'),
+    savingsUsd: z.number().nullable().describe('cost on the current tariff minus cost on the cheapest, USD'),
+    tariffs: z.array(z.looseObject({
+      id: z.string(),
+      name: z.string(),
+      totalUsd: z.number().describe('cost of the period on this tariff, USD'),
+      monthly: z.array(z.looseObject({
+        month: month(),
+        energyUsd: z.number().describe('USD'),
+        demandUsd: z.number().describe('USD'),
+        fixedUsd: z.number().describe('USD'),
+        totalUsd: z.number().describe('USD'),
+      })),
+    })),
+  })
+  .meta({ id: 'RateComparison', description: 'The period billed on the current and candidate tariffs (CONTRACT.md target shape)' });
+
+// ---- item 6: transformer aging --------------------------------------------------------------------
+
+export const TransformerAging = z
+  .looseObject({ status: NOT_YET_STATUS.optional() })
+  .describe('IEEE C57.91 aging details: {status: "not yet available"} until the thermal model is delivered');
+
+// ---- item 8: measured power quality ---------------------------------------------------------------
+
+export const VoltageCompliance = z
+  .looseObject({
+    nominalV: z.number().nullable().describe('nominal line-to-neutral voltage, V'),
+    ansiRangeA: z.looseObject({ withinShare: z.number().nullable().describe('share of voltage readings within ANSI C84.1 Range A, 0..1') }),
+    en50160: z.looseObject({
+      weeks: Count.describe('weeks with voltage data'),
+      compliantWeeks: Count.describe('of those, weeks meeting EN 50160 supply-voltage variation limits'),
+    }),
+  })
+  .meta({ id: 'VoltageCompliance', description: 'Measured voltage against ANSI C84.1 and EN 50160 (CONTRACT.md target shape)' });
+
+export const VoltageEvents = z
+  .looseObject({ sag: Count, swell: Count, interruption: Count, undervoltage: Count, overvoltage: Count })
+  .meta({ id: 'VoltageEvents', description: 'Voltage events by IEEE 1159 category, counts (CONTRACT.md target shape)' });
+
+export const Harmonics = z
+  .looseObject({
+    maxThdPct: z.number().nullable().describe('highest voltage THD, %'),
+    limitPct: z.number().describe('voltage THD limit, %'),
+    compliant: z.boolean().nullable().describe('maxThdPct within limitPct; null without THD data'),
+  })
+  .meta({ id: 'Harmonics', description: 'Voltage harmonic distortion against its limit (CONTRACT.md target shape)' });
+
+// ---- item 10: outages ------------------------------------------------------------------------------
+
+export const OutageYear = z
+  .looseObject({
+    year: year(),
+    sustained: Count.describe('sustained interruptions'),
+    momentary: Count.describe('momentary interruption events (IEEE 1366 MAIFI_E: momentary interruptions within 5 minutes are one event)'),
+    minutes: z.number().describe('sustained interruption minutes, as SAIDI counts them'),
+    longestMinutes: z.number().describe('longest sustained interruption, minutes'),
+  })
+  .meta({ id: 'OutageYear', description: "A year of the account's outages (CONTRACT.md target shape)" });
+
+// ---- item 12: forecast -----------------------------------------------------------------------------
+
+const errorMetrics = {
+  cvrmse: z.number().nullable().describe('CV(RMSE), a fraction (ASHRAE Guideline 14)'),
+  nmbe: z.number().nullable().describe('NMBE, a fraction (ASHRAE Guideline 14)'),
+  mape: z.number().nullable().describe('mean absolute percentage error, a fraction'),
+};
+
+export const Forecast = z
+  .looseObject({
+    dayAhead: z
+      .array(z.looseObject({
+        ts: Instant.describe('interval start, ISO 8601 instant'),
+        kw: z.number().describe('forecast average kW of the interval'),
+        low: z.number().describe('lower bound, kW'),
+        high: z.number().describe('upper bound, kW'),
+      }))
+      .describe('the local day after `to`, from data up to the end of `to`'),
+    monthly: z.array(z.looseObject({ month: month(), kwh: z.number().describe('kWh'), peakKw: z.number().describe('kW') })).describe('the 12 months after `to`'),
+    backtest: z.looseObject({ ...errorMetrics, baseline: z.looseObject(errorMetrics).describe('the same metrics for the baseline model') }),
+  })
+  .meta({ id: 'Forecast', description: 'Load forecast (CONTRACT.md target shape)' });
