@@ -22,6 +22,7 @@ import { energyProfileRoutes } from './routes/energy-profile.js';
 import { readingsRoutes } from './routes/readings.js';
 import { resourceRoutes } from './routes/resources.js';
 import { createAnalysisCache } from '../section4/analysis.js';
+import { pruneUnusedSchemas } from './openapi-prune.js';
 
 export interface AppDeps {
   config: Config;
@@ -75,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (documentObject) => pruneUnusedSchemas(jsonSchemaTransformObject(documentObject)),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json').send(app.swagger()));

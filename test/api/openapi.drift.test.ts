@@ -19,3 +19,17 @@ t.test('the committed OpenAPI document matches the route schemas', async (t) => 
     }
   }
 });
+
+t.test('every component is referenced and every reference resolves', async (t) => {
+  const doc = JSON.parse(await buildOpenApiDocument());
+  const schemas: Record<string, unknown> = doc.components.schemas;
+  const refs = new Set<string>();
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) (k === '$ref' && typeof v === 'string' ? refs.add(v) : walk(v));
+  };
+  walk(doc);
+  const named = [...refs].filter((r) => r.startsWith('#/components/schemas/')).map((r) => decodeURIComponent(r.slice('#/components/schemas/'.length)));
+  t.strictSame(named.filter((n) => !(n in schemas)), [], 'no dangling $ref');
+  t.strictSame(Object.keys(schemas).filter((n) => !named.includes(n)), [], 'no unused component (pruneUnusedSchemas)');
+});
