@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id } from '../../core/bundle/schema.js';
+import { Bill, Id, Meter, Payment, Site } from '../../core/bundle/schema.js';
 import { validateSystemTotals } from '../../core/system-totals.js';
 import { withTransaction, type Database } from '../../db/pool.js';
 import { readBundle } from '../../db/queries/bundle-read.js';
@@ -19,6 +19,9 @@ import { canReadAccount, principalOf, requireAccountRead, requireRole } from '..
 import { problemResponses } from '../problem.js';
 
 const Loose = z.record(z.string(), z.unknown());
+/** What the bundle holds for the resource (normalized, as GET .../bundle gives it), with where it sits. */
+const SiteResource = Site.extend({ accountId: Id }).meta({ id: 'SiteResource' });
+const MeterResource = Meter.extend({ accountId: Id, siteId: Id, timezone: z.string() }).meta({ id: 'MeterResource' });
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
 
 export const resourceRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool'> }> = async (app, { db }) => {
@@ -31,34 +34,34 @@ export const resourceRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool'> 
   };
 
   app.get('/sites/:siteId', {
-    schema: { tags: ['accounts'], summary: 'A site: meters and channels, transformers, equipment, power quality, supply path', params: z.object({ siteId: Id }), response: { 200: Loose, ...problemResponses(400, 401, 403, 404) } },
+    schema: { tags: ['accounts'], summary: 'A site: meters and channels, transformers, equipment, power quality, supply path', params: z.object({ siteId: Id }), response: { 200: SiteResource, ...problemResponses(400, 401, 403, 404) } },
   }, async (req) => {
     const accountId = await visibleAccount(req, await siteAccountId(db.pool, req.params.siteId), 'site');
     const bundle = await readBundle(db.pool, accountId);
     const site = bundle?.sites.find((s) => s.id === req.params.siteId);
     if (!site) throw new KeymeterError('KM_NOT_FOUND', 'no site');
-    return { accountId, ...site } as Record<string, unknown>;
+    return { accountId, ...site };
   });
 
   app.get('/meters/:meterId', {
-    schema: { tags: ['readings'], summary: 'A meter with its channels', params: z.object({ meterId: Id }), response: { 200: Loose, ...problemResponses(400, 401, 403, 404) } },
+    schema: { tags: ['readings'], summary: 'A meter with its channels', params: z.object({ meterId: Id }), response: { 200: MeterResource, ...problemResponses(400, 401, 403, 404) } },
   }, async (req) => {
     const accountId = await visibleAccount(req, await meterAccountId(db.pool, req.params.meterId), 'meter');
     const bundle = await readBundle(db.pool, accountId);
     for (const site of bundle?.sites ?? []) {
       const meter = site.meters.find((m) => m.id === req.params.meterId);
-      if (meter) return { accountId, siteId: site.id, timezone: site.timezone, ...meter } as Record<string, unknown>;
+      if (meter) return { accountId, siteId: site.id, timezone: site.timezone, ...meter };
     }
     throw new KeymeterError('KM_NOT_FOUND', 'no meter');
   });
 
   app.get('/accounts/:accountId/bills', {
-    schema: { tags: ['accounts'], summary: "An account's bills and payments", params: z.object({ accountId: Id }), response: { 200: z.object({ bills: z.array(Loose), payments: z.array(Loose) }), ...problemResponses(400, 401, 403, 404) } },
+    schema: { tags: ['accounts'], summary: "An account's bills and payments", params: z.object({ accountId: Id }), response: { 200: z.object({ bills: z.array(Bill), payments: z.array(Payment) }), ...problemResponses(400, 401, 403, 404) } },
   }, async (req) => {
     requireAccountRead(req, req.params.accountId);
     const bundle = await readBundle(db.pool, req.params.accountId);
     if (!bundle) throw new KeymeterError('KM_ACCOUNT_NOT_FOUND', 'no such account');
-    return { bills: bundle.bills as Record<string, unknown>[], payments: bundle.payments as Record<string, unknown>[] };
+    return { bills: bundle.bills, payments: bundle.payments };
   });
 
   app.get('/tariffs/:tariffId', {
