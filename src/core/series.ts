@@ -39,3 +39,25 @@ export function assertAligned(a: IntervalSeries, b: IntervalSeries): void {
 export function demandKw(energyKwh: number, intervalMinutes: number): number {
   return (energyKwh * 60) / intervalMinutes;
 }
+
+/**
+ * An energy series summed up to a coarser interval that is a whole multiple of its own (5-minute kWh
+ * to 15-minute kWh): each coarse interval is the sum of its fine ones, NaN unless all of them are present
+ * (a partial sum would understate the energy and the demand). `series.startMs` must be on the coarse grid;
+ * a trailing partial coarse interval is dropped.
+ */
+export function sumToInterval(series: IntervalSeries, intervalMinutes: number): IntervalSeries {
+  const k = intervalMinutes / series.intervalMinutes;
+  if (!Number.isInteger(k) || k < 1) throw new KeymeterError('KM_CORE_SHAPE', `${series.intervalMinutes}-minute data cannot be summed to ${intervalMinutes} minutes`);
+  if (series.startMs % (intervalMinutes * MINUTE_MS) !== 0) throw new KeymeterError('KM_CORE_SHAPE', `the series does not start on the ${intervalMinutes}-minute grid`);
+  if (k === 1) return series;
+  const src = series.values;
+  const n = Math.floor(src.length / k);
+  const out = new Float64Array(n);
+  for (let i = 0, j = 0; i < n; i++) {
+    let sum = 0;
+    for (const end = j + k; j < end; j++) sum += src[j]!; // NaN anywhere makes the sum NaN
+    out[i] = sum;
+  }
+  return { startMs: series.startMs, intervalMinutes, values: out };
+}

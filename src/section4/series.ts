@@ -3,7 +3,7 @@
  * are computed from. Meters are summed interval by interval (an interval missing at any meter is
  * missing in the sum: a partial sum would understate the load).
  */
-import type { IntervalSeries } from '../core/series.js';
+import { sumToInterval, type IntervalSeries } from '../core/series.js';
 import { sumAligned } from '../core/transformer-loading.js';
 import type { Pool } from '../db/pool.js';
 import { fetchChannelSeries, type ChannelRow } from '../db/queries/series.js';
@@ -14,7 +14,11 @@ export interface MeterSeries {
   kvarh?: IntervalSeries;
 }
 
-/** The interval all kWh series of the account are summed at: the most common one (15 minutes usually). */
+/**
+ * The interval all kWh series of the account are summed at: the most common one (15 minutes usually;
+ * the finest on a tie), so demand keeps the interval most of the account's meters measure it at. Finer
+ * meters whose interval divides it are summed up to it; coarser ones are left out and named.
+ */
 function commonInterval(rows: ChannelRow[]): number | undefined {
   const counts = new Map<number, number>();
   for (const r of rows) counts.set(r.intervalMinutes, (counts.get(r.intervalMinutes) ?? 0) + 1);
@@ -25,7 +29,7 @@ export interface AccountSeries {
   intervalMinutes: number | undefined;
   /** Per electric meter at the common interval: kWh delivered and kvarh delivered when present. */
   electric: MeterSeries[];
-  /** Electric meters left out because their kWh interval differs from the common one. */
+  /** Electric meters left out because their kWh interval is coarser than the common one (or does not divide it). */
   skippedMeters: string[];
   /** Gas and water meters: their one channel's series and unit. */
   other: { meterId: string; commodity: 'gas' | 'water'; unit: string; series: IntervalSeries }[];
@@ -40,18 +44,22 @@ export async function fetchAccountSeries(pool: Pool, rows: readonly ChannelRow[]
   const fetches: Promise<void>[] = [];
   // Queries run side by side on the pool's connections (one at a time on the embedded database).
   for (const r of kwhRows) {
-    if (r.intervalMinutes !== intervalMinutes) {
+    // A meter at a finer interval that divides the common one is summed up to it; a coarser one cannot
+    // be split, so it is left out and named.
+    if (intervalMinutes === undefined || intervalMinutes % r.intervalMinutes !== 0) {
       skippedMeters.push(r.meterId);
       continue;
     }
-    // Align the range to the grid (every zone's midnight is on a 15-minute grid except :45 zones).
-    const stepMs = r.intervalMinutes * 60_000;
+    // Align the range to the common grid (every zone's midnight is on a 15-minute grid except :45 zones).
+    const stepMs = intervalMinutes * 60_000;
     const from = Math.floor(startMs / stepMs) * stepMs;
+    const to = from + Math.ceil((endMs - from) / stepMs) * stepMs;
     const m: MeterSeries = { meterId: r.meterId };
     electric.push(m);
-    fetches.push(fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs).then((s) => { m.kwh = s; }));
+    const fetchAt = (channel: ChannelRow) => fetchChannelSeries(pool, channel.id, channel.intervalMinutes, from, to).then((s) => sumToInterval(s, intervalMinutes));
+    fetches.push(fetchAt(r).then((s) => { m.kwh = s; }));
     const kvarh = rows.find((x) => x.meterId === r.meterId && x.kind === 'kvarh_del' && x.intervalMinutes === r.intervalMinutes);
-    if (kvarh) fetches.push(fetchChannelSeries(pool, kvarh.id, kvarh.intervalMinutes, from, endMs).then((s) => { m.kvarh = s; }));
+    if (kvarh) fetches.push(fetchAt(kvarh).then((s) => { m.kvarh = s; }));
   }
   const other: AccountSeries['other'] = [];
   for (const r of rows.filter((x) => x.kind === 'gas' || x.kind === 'water')) {
