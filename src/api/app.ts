@@ -15,6 +15,7 @@ import { KeymeterError } from '../errors.js';
 import { Authenticator } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './routes/metrics.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { accountRoutes } from './routes/accounts.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const auth = new Authenticator(deps.db.pool, deps.config.KEYMETER_ADMIN_KEY);
   await app.register(metricsPlugin);
   await app.register(healthRoutes, { db: deps.db });
+  await app.register(dashboardRoutes);
   await app.register(
     async (v1) => {
       if (deps.config.RATE_LIMIT_PER_MINUTE > 0) {

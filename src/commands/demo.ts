@@ -86,6 +86,7 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
       [
         '',
         `Keymeter demo is up (${db.embedded ? 'embedded TimescaleDB in ' + rt.config.KEYMETER_DATA_DIR : db.displayUrl}; MQTT ${rt.config.MQTT_URL === undefined ? 'embedded broker ' + mqttUrl : mqttUrl}).`,
+        `  dashboard  ${base}/ (sign in with the demo API key below)`,
         `  API        ${base}/v1`,
         `  API docs   ${base}/docs`,
         `  readiness  ${base}/readyz`,
