@@ -9,6 +9,7 @@ import type { Backend } from './backends.js';
 import { coreProfile } from './core-profile.js';
 import { ingestMqtt } from './ingest-mqtt.js';
 import { loadBulk } from './load-bulk.js';
+import { pqYear } from './pq-year.js';
 import { section4Big } from './section4-big.js';
 
 /**
@@ -49,7 +50,7 @@ export interface Benchmark {
   run(ctx: BenchContext): AsyncIterable<BenchResult> | Promise<BenchResult[]>;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt, coreProfile, section4Big];
+export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt, coreProfile, section4Big, pqYear];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return BENCHMARKS.find((b) => b.name === name);
