@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.js';
 import { accountRoutes } from './routes/accounts.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { energyProfileRoutes } from './routes/energy-profile.js';
+import { engineeringRoutes } from './routes/engineering.js';
 import { readingsRoutes } from './routes/readings.js';
 import { resourceRoutes } from './routes/resources.js';
 import { createAnalysisCache } from '../section4/analysis.js';
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'ingest', description: 'What ingest refused, and why' },
         { name: 'tariffs', description: 'Tariffs (OpenEI URDB rate items)' },
         { name: 'system', description: "The utility's system-wide data" },
+        { name: 'engineering', description: 'Power quality, transformer thermal loading and reliability indices' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -108,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(energyProfileRoutes, { db: deps.db, cache: createAnalysisCache(deps.config.SECTION4_CACHE_MB), ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
       await v1.register(deadLetterRoutes, { db: deps.db });
       await v1.register(resourceRoutes, { db: deps.db });
+      await v1.register(engineeringRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
     },
     { prefix: '/v1' },
   );

@@ -10,6 +10,7 @@ import { buildTestApp, fixtureBundle } from '../helpers/app.js';
 const SECRET_ACCOUNT = 'acme-foods';
 const SECRET_METER = 'm-1001';
 const SECRET_SITE = 'acme-plant-1';
+const SECRET_TRANSFORMER = 't-1';
 
 t.test('authentication and account scoping on every /v1 route', async (t) => {
   eachBackend(t, async (t, db) => {
@@ -23,12 +24,12 @@ t.test('authentication and account scoping on every /v1 route', async (t) => {
     t.ok(routes.length >= 5, `${routes.length} routes checked`);
     for (const [method, template] of routes) {
       const url = template.replace('{accountId}', SECRET_ACCOUNT).replace('{meterId}', SECRET_METER).replace('{siteId}', SECRET_SITE)
-        .replace('{tariffId}', 'sched-gs3') + (template.includes('readings') ? '?channel=kwh_del' : '');
+        .replace('{tariffId}', 'sched-gs3').replace('{transformerId}', SECRET_TRANSFORMER) + (template.includes('readings') ? '?channel=kwh_del' : '');
       const payload = method === 'PUT' || method === 'POST' ? (template === '/v1/system-totals' ? { totals: [] } : { id: SECRET_ACCOUNT, name: 'x' }) : undefined;
       const anon = await app.inject({ method: method as 'GET', url, ...(payload ? { payload } : {}) });
       t.equal(anon.statusCode, 401, `${method} ${template} without a key`);
       const other = await app.inject({ method: method as 'GET', url, headers: rep, ...(payload ? { payload } : {}) });
-      const scoped = template.includes('{accountId}') || template.includes('{meterId}') || template.includes('{siteId}');
+      const scoped = template.includes('{accountId}') || template.includes('{meterId}') || template.includes('{siteId}') || template.includes('{transformerId}');
       if (scoped || method !== 'GET' || template === '/v1/dead-letters') {
         t.equal(other.statusCode, 403, `${method} ${template} with another account's rep key`);
         t.equal(other.headers['content-type'], 'application/problem+json');
