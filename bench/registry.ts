@@ -7,6 +7,8 @@ import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Backend } from './backends.js';
 import { coreProfile } from './core-profile.js';
+import { forecastAccuracy } from './forecast-accuracy.js';
+import { forecastFit } from './forecast-fit.js';
 import { ingestMqtt } from './ingest-mqtt.js';
 import { loadBulk } from './load-bulk.js';
 import { pqYear } from './pq-year.js';
@@ -50,7 +52,7 @@ export interface Benchmark {
   run(ctx: BenchContext): AsyncIterable<BenchResult> | Promise<BenchResult[]>;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt, coreProfile, section4Big, pqYear];
+export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt, coreProfile, section4Big, pqYear, forecastFit, forecastAccuracy];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return BENCHMARKS.find((b) => b.name === name);
