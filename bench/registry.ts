@@ -9,10 +9,14 @@ import type { Backend } from './backends.js';
 import { coreProfile } from './core-profile.js';
 import { forecastAccuracy } from './forecast-accuracy.js';
 import { forecastFit } from './forecast-fit.js';
+import { importCsvBench, importGreenButtonBench } from './import-files.js';
+import { ingestModbus } from './ingest-modbus.js';
 import { ingestMqtt } from './ingest-mqtt.js';
 import { loadBulk } from './load-bulk.js';
 import { pqYear } from './pq-year.js';
+import { reportRender } from './report-render.js';
 import { section4Big } from './section4-big.js';
+import { tariffCompare } from './tariff-compare.js';
 
 /**
  * One measurement, printed as one JSON line on stdout. A figure that could not be measured is null, and a
@@ -52,7 +56,7 @@ export interface Benchmark {
   run(ctx: BenchContext): AsyncIterable<BenchResult> | Promise<BenchResult[]>;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt, coreProfile, section4Big, pqYear, forecastFit, forecastAccuracy];
+export const BENCHMARKS: readonly Benchmark[] = [loadBulk, ingestMqtt, ingestModbus, coreProfile, section4Big, pqYear, tariffCompare, forecastFit, forecastAccuracy, reportRender, importGreenButtonBench, importCsvBench];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return BENCHMARKS.find((b) => b.name === name);

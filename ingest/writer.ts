@@ -18,6 +18,7 @@ import { classifyDbError, isRetryable, sqlState } from '../src/db/errors.js';
 import { withTransaction, type Pool } from '../src/db/pool.js';
 import { insertReadings } from '../src/db/queries/readings.js';
 import { insertDeadLetters, insertEvents, type DeadLetterRow, type MeterEventRow } from '../src/db/queries/ingest.js';
+import { insertExtremes, type ExtremeRows } from '../src/db/queries/reading-extremes.js';
 
 export interface ReadingRows {
   channelIds: number[];
@@ -32,6 +33,8 @@ export interface StoreRequest {
   readings?: ReadingRows;
   deadLetters?: DeadLetterRow[];
   events?: MeterEventRow[];
+  /** Interval min/max beside averages in `readings` (migrations/0006; the Modbus poller's voltages). */
+  extremes?: ExtremeRows;
 }
 
 export interface WriterOptions {
@@ -51,6 +54,19 @@ export interface WriterOptions {
    * first occurrence and becomes a no-op or a conflict row, never a silent loss.
    */
   concurrency?: number;
+  /**
+   * Called after each commit that stored new readings, with the span of interval starts of the batch's
+   * readings per channel: the VEE runner's feed (src/vee/runner.ts). It must return at once; it runs
+   * after the commit, so it never delays what the commit acknowledges, and an error in it is only logged.
+   */
+  onCommitted?: ((ranges: CommittedRange[]) => void) | undefined;
+}
+
+/** Interval starts [fromMs, toMs) of the readings a commit carried on one channel (epoch ms; toMs = last + 1). */
+export interface CommittedRange {
+  channelId: number;
+  fromMs: number;
+  toMs: number;
 }
 
 export interface WriterStats {
@@ -76,7 +92,7 @@ const MIN_RETRY_DELAY_MS = 100;
 const DEFAULT_MAX_RETRY_DELAY_MS = 30 * 1000;
 
 function rowsOf(req: StoreRequest): number {
-  return (req.readings?.channelIds.length ?? 0) + (req.deadLetters?.length ?? 0) + (req.events?.length ?? 0);
+  return (req.readings?.channelIds.length ?? 0) + (req.deadLetters?.length ?? 0) + (req.events?.length ?? 0) + (req.extremes?.channelIds.length ?? 0);
 }
 
 /** Errors a retry may cure: the database is out of reach or asked for a retry. */
@@ -90,7 +106,8 @@ export class IngestWriter {
   readonly stats: WriterStats = { batches: 0, inserted: 0, duplicates: 0, conflicts: 0, deadLetters: 0, events: 0, retries: 0 };
   readonly #pool: Pool;
   readonly #log: Logger;
-  readonly #opts: Required<WriterOptions>;
+  readonly #opts: Required<Omit<WriterOptions, 'onCommitted'>>;
+  readonly #onCommitted: WriterOptions['onCommitted'];
   #queue: Pending[] = [];
   #queuedRows = 0;
   #spaceWaiters: (() => void)[] = [];
@@ -110,6 +127,7 @@ export class IngestWriter {
       concurrency: 1,
       ...options,
     };
+    this.#onCommitted = options.onCommitted;
   }
 
   /** Resolves once everything in `req` is committed; waits first while the queue is full. */
@@ -276,6 +294,14 @@ export class IngestWriter {
         });
       }
     }
+    const x = p.req.extremes;
+    for (let i = 0; i < (x?.channelIds.length ?? 0); i++) {
+      letters.push({
+        receivedAtMs: nowMs, source: this.#opts.source, topicOrUnit: null, meterId: null, payloadTruncated: false,
+        payload: Buffer.from(JSON.stringify({ channelId: x!.channelIds[i], ts: new Date(x!.tsMs[i]!).toISOString(), min: x!.min[i], max: x!.max[i], samples: x!.samples[i] })),
+        code: 'KM_INGEST_STORE_FAILED', detail,
+      });
+    }
     for (const ev of p.req.events ?? []) {
       letters.push({
         receivedAtMs: nowMs, source: ev.source, topicOrUnit: null, meterId: ev.meterId, payloadTruncated: false,
@@ -305,6 +331,7 @@ export class IngestWriter {
           t.conflicts += out.conflicts;
         }
       }
+      await insertExtremes(client, mergeExtremes(reqs));
       t.deadLetters = await insertDeadLetters(client, letters);
       await insertEvents(client, events);
       t.events = events.length;
@@ -316,6 +343,13 @@ export class IngestWriter {
     this.stats.conflicts += totals.conflicts;
     this.stats.deadLetters += totals.deadLetters;
     this.stats.events += totals.events;
+    if (this.#onCommitted && totals.inserted > 0) {
+      try {
+        this.#onCommitted(committedRanges(rounds));
+      } catch (err) {
+        this.#log.error({ err: toError(err) }, 'onCommitted failed');
+      }
+    }
   }
 
   #sleep(ms: number): Promise<void> {
@@ -325,6 +359,39 @@ export class IngestWriter {
       this.#abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
     });
   }
+}
+
+/** The extremes of a batch as one set-based insert. @internal */
+export function mergeExtremes(reqs: readonly StoreRequest[]): ExtremeRows {
+  const all: ExtremeRows = { channelIds: [], tsMs: [], min: [], max: [], samples: [] };
+  for (const r of reqs) {
+    const x = r.extremes;
+    if (!x) continue;
+    all.channelIds.push(...x.channelIds);
+    all.tsMs.push(...x.tsMs);
+    all.min.push(...x.min);
+    all.max.push(...x.max);
+    all.samples.push(...x.samples);
+  }
+  return all;
+}
+
+/** Per channel, the span of interval starts of the readings in `rounds`. @internal */
+export function committedRanges(rounds: readonly ReadingRows[]): CommittedRange[] {
+  const spans = new Map<number, CommittedRange>();
+  for (const r of rounds) {
+    for (let i = 0; i < r.channelIds.length; i++) {
+      const ch = r.channelIds[i]!;
+      const ts = r.tsMs[i]!;
+      const s = spans.get(ch);
+      if (!s) spans.set(ch, { channelId: ch, fromMs: ts, toMs: ts + 1 });
+      else {
+        if (ts < s.fromMs) s.fromMs = ts;
+        if (ts + 1 > s.toMs) s.toMs = ts + 1;
+      }
+    }
+  }
+  return [...spans.values()];
 }
 
 /**

@@ -23,6 +23,16 @@ const Env = z.object({
   KEYMETER_MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (at most 100)').default('keymeter-ingest'),
   /** MQTT connections per ingest worker in its share group (used only with KEYMETER_MQTT_GROUP). */
   KEYMETER_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(32),
+  /** This Modbus poller's name in the lease table; default host:pid:random (ingest/modbus/worker.ts). */
+  KEYMETER_MODBUS_POLLER_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (at most 100)').optional(),
+  /** Modbus polls in progress at once, across meters. */
+  KEYMETER_MODBUS_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+  /** Timeout of each Modbus request and connection attempt, in ms. */
+  KEYMETER_MODBUS_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(3_000),
+  /** Length of a Modbus meter lease, in s: a dead poller's meters are taken over within one lease. */
+  KEYMETER_MODBUS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(30),
+  /** Directory of JSON register maps (default fixtures/registermaps). */
+  KEYMETER_MODBUS_MAPS_DIR: z.string().min(1).optional(),
   KEYMETER_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Rows per ingest flush (STYLE §7). */
@@ -47,6 +57,16 @@ const Env = z.object({
   SECTION4_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   /** Per-statement limit for API queries, in ms. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * SMTP server for scheduled report e-mails (src/reports/mailer.ts): smtp://[user:pass@]host[:port] or
+   * smtps://...; unset: reports are stored, not sent. May hold a password: never logged.
+   */
+  SMTP_URL: z.string().refine((s) => /^smtps?:\/\/[^\s]+$/.test(s), 'must be an smtp:// or smtps:// URL').optional(),
+  /** From: of report e-mails, an address or `Name <address>`; required with SMTP_URL. */
+  REPORT_FROM: z
+    .string()
+    .refine((s) => /^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(s), 'must be an e-mail address, optionally as "Name <address>"')
+    .optional(),
 });
 
 export type Config = Readonly<z.infer<typeof Env>>;
@@ -81,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           : `invalid (${i.code})`,
       })),
     );
+  }
+  if (parsed.data.SMTP_URL !== undefined && parsed.data.REPORT_FROM === undefined) {
+    throw new ConfigError([{ variable: 'REPORT_FROM', message: 'must be set when SMTP_URL is (the From: address of report e-mails)' }]);
   }
   return Object.freeze(parsed.data);
 }

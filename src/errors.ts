@@ -10,9 +10,11 @@ export const ErrorCodes = {
   KM_FORBIDDEN: { status: 403, title: 'Not allowed for this key' },
   KM_NOT_FOUND: { status: 404, title: 'Resource not found' },
   KM_ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
+  KM_REPORT_NOT_FOUND: { status: 404, title: 'Report not found' },
   KM_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   KM_NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
   KM_RANGE_TOO_WIDE: { status: 422, title: 'Requested range exceeds resolution limit' },
+  KM_TARIFF_UNSUPPORTED: { status: 422, title: 'Tariff uses a feature Keymeter cannot bill' },
   KM_CONFLICT: { status: 409, title: 'Conflicts with stored data' },
   KM_BUNDLE_OWNERSHIP: { status: 409, title: 'Entity belongs to another account' },
   KM_BUNDLE_METER_HAS_READINGS: { status: 409, title: 'Meter or channel with stored readings cannot be removed' },
@@ -36,6 +38,18 @@ export const ErrorCodes = {
   KM_INGEST_FUTURE: { status: 422, title: 'Timestamp is too far in the future' },
   KM_INGEST_NOT_FINITE: { status: 422, title: 'Value is not a finite number' },
   KM_INGEST_STORE_FAILED: { status: 422, title: 'Reading could not be stored' },
+  KM_INGEST_UNSUPPORTED_READING: { status: 422, title: 'Reading type has no Keymeter channel' },
+  KM_INGEST_UNIT_MISMATCH: { status: 422, title: "Unit cannot be converted to the channel's unit" },
+  KM_INGEST_INTERVAL_MISMATCH: { status: 422, title: "Interval length differs from the channel's interval" },
+  // File imports (`keymeter import greenbutton|csv`): the whole file is refused, nothing is stored.
+  KM_IMPORT_MALFORMED: { status: 422, title: 'File is not in the expected format' },
+  KM_IMPORT_BAD_ROWS: { status: 422, title: 'File has invalid rows; nothing was stored' },
+  KM_INGEST_DECODE_RANGE: { status: 422, title: 'Register value could not be decoded' },
+  KM_INGEST_COUNTER_RESET: { status: 422, title: 'Energy counter went backwards (meter reset)' },
+  // Modbus devices (dead-letter reasons of the poller; 502: the device, not the caller, is at fault).
+  KM_MODBUS_EXCEPTION: { status: 502, title: 'Modbus device answered with an exception' },
+  KM_MODBUS_NOT_SUNSPEC: { status: 502, title: 'No usable SunSpec meter model on the device' },
+  KM_MODBUS_UNKNOWN_MAP: { status: 422, title: 'Unknown or invalid register map' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

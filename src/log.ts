@@ -25,6 +25,12 @@ export const REDACT_PATHS = [
   '*.connectionString',
   'config.DATABASE_URL',
   'config.KEYMETER_ADMIN_KEY',
+  // SMTP_URL may carry the SMTP password (smtp://user:pass@host).
+  'SMTP_URL',
+  'smtpUrl',
+  '*.smtpUrl',
+  '*.SMTP_URL',
+  'config.SMTP_URL',
 ];
 
 /** Replaces the password (and user info) of a URL for display: postgres://u:***@host/db. */

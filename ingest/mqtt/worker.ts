@@ -17,7 +17,7 @@ import type { Logger } from '../../src/log.js';
 import type { Pool } from '../../src/db/pool.js';
 import { ChannelRegistry } from '../channel-registry.js';
 import { deadLettersFor } from '../dead-letters.js';
-import { IngestWriter, type StoreRequest } from '../writer.js';
+import { IngestWriter, type CommittedRange, type StoreRequest } from '../writer.js';
 import { onEvents } from './on-events.js';
 import { onReadings } from './on-readings.js';
 
@@ -33,6 +33,8 @@ export interface MqttIngestOptions {
   flushIntervalMs: number;
   /** Flushes at once on separate connections (1 for the embedded database); default 1. */
   concurrency?: number;
+  /** What each commit stored, per channel (the VEE runner's `notify`); see ingest/writer.ts. */
+  onCommitted?: ((ranges: CommittedRange[]) => void) | undefined;
 }
 
 export interface MqttIngest {
@@ -58,6 +60,7 @@ export async function startMqttIngest(pool: Pool, log: Logger, opts: MqttIngestO
   const wlog = log.child({ component: 'ingest.mqtt' });
   const writer = new IngestWriter(pool, log, {
     maxBatchRows: opts.maxBatchRows, flushIntervalMs: opts.flushIntervalMs, source: 'mqtt', concurrency: opts.concurrency ?? 1,
+    onCommitted: opts.onCommitted,
   });
   const registry = new ChannelRegistry(pool);
   const count = opts.group ? Math.max(1, opts.connections ?? DEFAULT_GROUP_CONNECTIONS) : 1;

@@ -21,7 +21,13 @@ import { accountRoutes } from './routes/accounts.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { energyProfileRoutes } from './routes/energy-profile.js';
 import { engineeringRoutes } from './routes/engineering.js';
+import { accountReportRoutes } from './routes/account-report.js';
+import { rateComparisonRoutes } from './routes/rate-comparison.js';
+import { greenButtonRoutes } from './routes/greenbutton.js';
 import { readingsRoutes } from './routes/readings.js';
+import { editRoutes } from './routes/edits.js';
+import { reportRoutes } from './routes/reports.js';
+import { reportScheduleRoutes } from './routes/report-schedules.js';
 import { resourceRoutes } from './routes/resources.js';
 import { createAnalysisCache } from '../section4/analysis.js';
 import { pruneUnusedSchemas } from './openapi-prune.js';
@@ -75,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'ingest', description: 'What ingest refused, and why' },
         { name: 'tariffs', description: 'Tariffs (OpenEI URDB rate items)' },
         { name: 'system', description: "The utility's system-wide data" },
+        { name: 'reports', description: 'Scheduled customer energy reports' },
         { name: 'engineering', description: 'Power quality, transformer thermal loading and reliability indices' },
       ],
     },
@@ -107,10 +114,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       await v1.register(accountRoutes, { db: deps.db });
       await v1.register(readingsRoutes, { db: deps.db });
-      await v1.register(energyProfileRoutes, { db: deps.db, cache: createAnalysisCache(deps.config.SECTION4_CACHE_MB), ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
+      await v1.register(editRoutes, { db: deps.db });
+      await v1.register(greenButtonRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
+      // One cache for both: the rate comparison is part of the same interval-data analysis.
+      const section4 = { db: deps.db, cache: createAnalysisCache(deps.config.SECTION4_CACHE_MB), ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) };
+      await v1.register(energyProfileRoutes, section4);
+      await v1.register(rateComparisonRoutes, section4);
       await v1.register(deadLetterRoutes, { db: deps.db });
       await v1.register(resourceRoutes, { db: deps.db });
+      await v1.register(reportScheduleRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
+      await v1.register(reportRoutes, { db: deps.db });
       await v1.register(engineeringRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
+      await v1.register(accountReportRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
     },
     { prefix: '/v1' },
   );

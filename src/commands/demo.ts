@@ -3,7 +3,8 @@
  * DATABASE_URL is set), the embedded MQTT broker (unless MQTT_URL is set), migrations, the demo accounts
  * from fixtures/accounts with three years of simulated 15-minute history loaded through the bulk path,
  * then live simulated meters publishing every few seconds through the real MQTT path into the ingest
- * worker, and the API. Everything runs in this one process: the embedded database has one connection.
+ * worker, simulated SunSpec meters polled by the Modbus poller, and the API. Everything runs in this one
+ * process: the embedded database has one connection.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,8 @@ import { loadHistory } from '../../ingest/simulate/load-history.js';
 import type { AccountBundle } from '../core/bundle/schema.js';
 import { importBundle } from '../db/bundle-store.js';
 import { migrate } from '../db/migrate.js';
+import { ensureDemoSchedule } from '../reports/schedules.js';
+import { VeeRunner } from '../vee/runner.js';
 import { createApiKey } from './keys.js';
 import { readJsonFile } from './import-account.js';
 import { onShutdown, openDb, type Runtime } from './runtime.js';
@@ -58,10 +61,13 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
       stops.push(() => broker.close());
       mqttUrl = broker.url;
     }
+    const vee = new VeeRunner(db.pool, rt.log);
+    stops.push(() => vee.close());
     const ingest = await startMqttIngest(db.pool, rt.log, {
       url: mqttUrl, clientId: `${rt.config.KEYMETER_MQTT_CLIENT_ID}-demo`, group: rt.config.KEYMETER_MQTT_GROUP,
       connections: rt.config.KEYMETER_MQTT_CONNECTIONS, maxBatchRows: rt.config.INGEST_BATCH_MAX_ROWS, flushIntervalMs: rt.config.INGEST_FLUSH_INTERVAL_MS,
       concurrency: db.embedded ? 1 : rt.config.INGEST_FLUSH_CONCURRENCY,
+      onCommitted: (ranges) => vee.notify(ranges),
     });
     stops.push(() => ingest.close());
     await ingest.ready;
@@ -77,8 +83,32 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
       await publisher.endAsync();
     });
 
+    // Live Modbus meters: the accounts' modbus meters as simulated SunSpec meters on free loopback ports
+    // (their bundle ports could clash with another demo), polled by the real Modbus poller.
+    // Imported here, not at the top: every other command would pay for loading jsmodbus and the poller.
+    const { startModbusIngest } = await import('../../ingest/modbus/worker.js');
+    const { bundleModbusMeters, startFleet } = await import('../../ingest/simulate/modbus-fleet.js');
+    const modbusMeters = bundles.flatMap((b) => bundleModbusMeters(b, { host: '127.0.0.1', port: 0 }));
+    const fleet = await startFleet(modbusMeters);
+    stops.push(() => fleet.close());
+    const modbus = await startModbusIngest(db.pool, rt.log, {
+      pollerId: rt.config.KEYMETER_MODBUS_POLLER_ID ?? 'keymeter-demo', maxBatchRows: rt.config.INGEST_BATCH_MAX_ROWS,
+      flushIntervalMs: rt.config.INGEST_FLUSH_INTERVAL_MS, flushConcurrency: db.embedded ? 1 : rt.config.INGEST_FLUSH_CONCURRENCY,
+      pollConcurrency: rt.config.KEYMETER_MODBUS_CONCURRENCY, requestTimeoutMs: rt.config.KEYMETER_MODBUS_TIMEOUT_MS,
+      leaseMs: rt.config.KEYMETER_MODBUS_LEASE_SECONDS * 1000, mapsDir: rt.config.KEYMETER_MODBUS_MAPS_DIR,
+      endpoints: fleet.endpoints, onCommitted: (ranges) => vee.notify(ranges),
+    });
+    stops.push(() => modbus.close());
+    const modbusPollSeconds = [...new Set(bundles.flatMap((b) => b.sites.flatMap((site) => site.meters.filter((m) => m.protocol === 'modbus').map((m) => m.modbus?.pollSeconds))))];
+
     const s = await startServing(rt, db);
     stops.push(() => s.app.close());
+    // A monthly PDF report of the first demo account; made at once for last month (then kept, no SMTP needed).
+    const first = bundles[0];
+    if (first) {
+      await ensureDemoSchedule(db.pool, first.id, first.sites[0]?.timezone ?? 'UTC', Date.now());
+      await s.reports.fireDue();
+    }
     const base = s.url.replace('://0.0.0.0', '://127.0.0.1');
     const meter = liveSpecs[0]?.meterId ?? specs[0]?.meterId ?? '';
     const day = new Date(nowMs - 86_400_000).toISOString().slice(0, 10);
@@ -92,8 +122,11 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
         `  readiness  ${base}/readyz`,
         `  accounts   ${bundles.map((b) => b.id).join(', ')} (${history.readings} readings of history loaded in ${history.seconds} s)`,
         `  live       ${liveSpecs.length} simulated meters publish every ${LIVE_TICK_MS / 1000} s to keymeter/v1/meters/{meterId}/readings`,
+        `  modbus     ${modbusMeters.length} simulated SunSpec meter${modbusMeters.length === 1 ? '' : 's'} (${modbusMeters.map((m) => `${m.meterId} on ${fleet.endpoints.get(m.meterId)?.host}:${fleet.endpoints.get(m.meterId)?.port}`).join(', ')}) polled every ${modbusPollSeconds.join('/')} s by the Modbus poller`,
         `  demo API key (admin): ${key.key}`,
         `  Section 4  curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[0]?.id ?? ''}/energy-profile"`,
+        `  rates      curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[bundles.length - 1]?.id ?? ''}/rate-comparison"`,
+        `  reports    curl -H "Authorization: Bearer ${key.key}" "${base}/v1/report-schedules"   (a monthly PDF of ${bundles[0]?.id ?? ''}; keymeter report for one-offs)`,
         `  readings   curl -H "Authorization: Bearer ${key.key}" "${base}/v1/meters/${meter}/readings?channel=kwh_del&from=${day}T00:00:00Z&limit=96"`,
         '',
       ].join('\n'),

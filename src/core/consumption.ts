@@ -6,11 +6,17 @@
  * NaN intervals are skipped: a total is the sum of the present intervals, and a unit with no present
  * interval has `null`, never 0. `completeness` = present / expected intervals of the whole calendar unit
  * (LocalCalendar), rounded to 4 decimals, so a total over a gap is read beside how much of the unit it covers.
+ *
+ * With a quality mask (src/core/vee/quality.ts: the effective values' actual / estimated / edited per
+ * interval) each total also says how much of it is estimated: `estimated` present intervals and
+ * `estimatedShare` = estimated / present (4 decimals; 0 when none is present). Without a mask the results
+ * are exactly what they were before VEE, with neither field.
  */
 import { KeymeterError } from '../errors.js';
 import type { LocalCalendar } from './calendar.js';
 import { demandKw, intervalStartMs, type IntervalSeries } from './series.js';
 import { isoUtc } from './time-zone.js';
+import { QUALITY_ESTIMATED } from './vee/quality.js';
 
 /** Shares (completeness) are rounded to 4 decimals: 0.01 % is finer than any meter's data gaps matter. */
 const SHARE_DECIMALS = 1e4;
@@ -30,6 +36,10 @@ export interface PeriodQuantity {
   expected: number;
   /** present / expected, 4 decimals. */
   completeness: number;
+  /** With a quality mask only: present intervals whose value is estimated. */
+  estimated?: number;
+  /** With a quality mask only: estimated / present, 4 decimals (0 when none is present). */
+  estimatedShare?: number;
 }
 
 export interface ConsumptionTotals {
@@ -51,8 +61,9 @@ export function assertCalendarFits(cal: LocalCalendar, s: IntervalSeries): void 
  * START. One pass over the values; allocates per day and month, not per interval. Monthly totals are the
  * sums of the daily totals and yearly of the monthly, so the levels agree exactly.
  */
-export function consumptionTotals(series: IntervalSeries, cal: LocalCalendar): ConsumptionTotals {
+export function consumptionTotals(series: IntervalSeries, cal: LocalCalendar, quality?: Uint8Array): ConsumptionTotals {
   assertCalendarFits(cal, series);
+  if (quality !== undefined && quality.length !== series.values.length) throw new KeymeterError('KM_CORE_SHAPE', 'the quality mask must have one code per interval');
   const { values } = series;
   const { dayIndex, days, months, years } = cal;
   const daySum = new Float64Array(days.length);
@@ -64,27 +75,44 @@ export function consumptionTotals(series: IntervalSeries, cal: LocalCalendar): C
     daySum[d] = daySum[d]! + v;
     dayPresent[d] = dayPresent[d]! + 1;
   }
+  // A second pass only with a mask, so the loop above stays what it was without one.
+  const dayEstimated = quality === undefined ? undefined : new Int32Array(days.length);
+  if (quality !== undefined && dayEstimated !== undefined) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v === v && quality[i] === QUALITY_ESTIMATED) dayEstimated[dayIndex[i]!]!++;
+    }
+  }
   const monthSum = new Float64Array(months.length);
   const monthPresent = new Int32Array(months.length);
+  const monthEstimated = new Int32Array(months.length);
   const daily = days.map((day, d) => {
     monthSum[day.month] = monthSum[day.month]! + daySum[d]!;
     monthPresent[day.month] = monthPresent[day.month]! + dayPresent[d]!;
-    return { date: day.date, ...period(daySum[d]!, dayPresent[d]!, day.expected) };
+    if (dayEstimated) monthEstimated[day.month] = monthEstimated[day.month]! + dayEstimated[d]!;
+    return { date: day.date, ...period(daySum[d]!, dayPresent[d]!, day.expected, dayEstimated?.[d]) };
   });
   const yearSum = new Float64Array(years.length);
   const yearPresent = new Int32Array(years.length);
+  const yearEstimated = new Int32Array(years.length);
   const y0 = years[0]?.year ?? 0;
   const monthly = months.map((m, mi) => {
     yearSum[m.year - y0] = yearSum[m.year - y0]! + monthSum[mi]!;
     yearPresent[m.year - y0] = yearPresent[m.year - y0]! + monthPresent[mi]!;
-    return { month: m.month, ...period(monthSum[mi]!, monthPresent[mi]!, m.expected) };
+    yearEstimated[m.year - y0] = yearEstimated[m.year - y0]! + monthEstimated[mi]!;
+    return { month: m.month, ...period(monthSum[mi]!, monthPresent[mi]!, m.expected, dayEstimated ? monthEstimated[mi] : undefined) };
   });
-  const annual = years.map((y, yi) => ({ year: y.year, ...period(yearSum[yi]!, yearPresent[yi]!, y.expected) }));
+  const annual = years.map((y, yi) => ({ year: y.year, ...period(yearSum[yi]!, yearPresent[yi]!, y.expected, dayEstimated ? yearEstimated[yi] : undefined) }));
   return { daily, monthly, annual };
 }
 
-function period(sum: number, present: number, expected: number): PeriodQuantity {
-  return { quantity: present > 0 ? sum : null, present, expected, completeness: share(present, expected) };
+function period(sum: number, present: number, expected: number, estimated?: number): PeriodQuantity {
+  const p: PeriodQuantity = { quantity: present > 0 ? sum : null, present, expected, completeness: share(present, expected) };
+  if (estimated !== undefined) {
+    p.estimated = estimated;
+    p.estimatedShare = share(estimated, present);
+  }
+  return p;
 }
 
 /** Index of the peak interval of each month and year (-1 where no interval is present). */
@@ -133,12 +161,15 @@ export interface ElectricPeriod extends PeakDemand {
   present: number;
   expected: number;
   completeness: number;
+  /** With a quality mask only (consumptionTotals). */
+  estimated?: number;
+  estimatedShare?: number;
 }
 
 /** CONTRACT.md `consumption.electric`: `monthly[] {month, kwh, peakKw, peakAt, completeness}` and more. */
 export interface ElectricConsumption {
   intervalMinutes: number;
-  daily: { date: string; kwh: number | null; present: number; expected: number; completeness: number }[];
+  daily: { date: string; kwh: number | null; present: number; expected: number; completeness: number; estimated?: number; estimatedShare?: number }[];
   monthly: (ElectricPeriod & { month: string })[];
   annual: (ElectricPeriod & { year: number })[];
   /** Indexes of the peak intervals, for power factor at peak. */
@@ -147,15 +178,18 @@ export interface ElectricConsumption {
 
 /**
  * Electric consumption of a kWh series (kwh_del): the totals of consumptionTotals with the peak demand
- * of each month and year (peakKw = the maximum interval kW, peakAt = the start of that interval).
+ * of each month and year (peakKw = the maximum interval kW, peakAt = the start of that interval). With a
+ * quality mask each total also carries `estimated` and `estimatedShare` (consumptionTotals).
  */
-export function electricConsumption(kwh: IntervalSeries, cal: LocalCalendar): ElectricConsumption {
-  const totals = consumptionTotals(kwh, cal);
+export function electricConsumption(kwh: IntervalSeries, cal: LocalCalendar, quality?: Uint8Array): ElectricConsumption {
+  const totals = consumptionTotals(kwh, cal, quality);
   const peaks = peakIndexes(kwh, cal);
   const peak = (p: number): PeakDemand => (p < 0
     ? { peakKw: null, peakAt: null }
     : { peakKw: demandKw(kwh.values[p]!, kwh.intervalMinutes), peakAt: isoUtc(intervalStartMs(kwh, p)) });
-  const electric = ({ quantity, present, expected, completeness }: PeriodQuantity) => ({ kwh: quantity, present, expected, completeness });
+  const electric = ({ quantity, present, expected, completeness, estimated, estimatedShare }: PeriodQuantity) => ({
+    kwh: quantity, present, expected, completeness, ...(estimated === undefined ? {} : { estimated, estimatedShare }),
+  });
   return {
     intervalMinutes: kwh.intervalMinutes,
     daily: totals.daily.map((d) => ({ date: d.date, ...electric(d) })),

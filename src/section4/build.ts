@@ -1,7 +1,7 @@
 /**
  * The Section 4 document (CONTRACT.md "The Section 4 document"): one function per item in src/core,
- * fed by one query per channel. Items that later work delivers (rate comparison, outage analysis,
- * power-quality measurements, forecast) say so with `status: "not yet available"` and carry no figures.
+ * fed by one query per channel. Items that later work delivers (outage analysis, power-quality
+ * measurements, forecast) say so with `status: "not yet available"` and carry no figures.
  */
 import type { AccountBundle } from '../core/bundle/schema.js';
 import { billingSummary } from '../core/billing.js';
@@ -16,6 +16,8 @@ import { readBundle } from '../db/queries/bundle-read.js';
 import { listSystemTotals } from '../db/queries/system-totals.js';
 import { KeymeterError } from '../errors.js';
 import { analyseSeries, type AnalysisCache, type SeriesAnalysis } from './analysis.js';
+import { rateInputsOf } from './rate-inputs.js';
+import { rateComparisonItem } from './rate-summary.js';
 
 export const NOT_YET = { status: 'not yet available' } as const;
 
@@ -41,7 +43,8 @@ export async function buildSection4(pool: Pool, accountId: string, requested: Pa
   const period = checkPeriod({ from: requested.from ?? def.from, to: requested.to ?? def.to });
   const { startMs, endMs } = periodRangeMs(period, timeZone);
 
-  const analysis = await analyseSeries(pool, bundle, timeZone, startMs, endMs, options.cache);
+  const rates = await rateInputsOf(pool, bundle, period);
+  const analysis = await analyseSeries(pool, bundle, timeZone, startMs, endMs, options.cache, rates);
   const { electric, factors, monthlyKwh } = analysis;
 
   const system = await listSystemTotals(pool, period.from.slice(0, 7), period.to.slice(0, 7));
@@ -57,19 +60,14 @@ export async function buildSection4(pool: Pool, accountId: string, requested: Pa
     energyCostShare: energyCostShare(bundle.bills, bundle.facilityCosts),
     factors,
     systemShare: share,
-    rateComparison: { ...NOT_YET, current: bundle.sites[0]?.currentTariff ?? null, candidates: bundle.sites[0]?.candidateTariffs ?? [] },
+    rateComparison: rateComparisonItem(analysis.rateComparison),
     transformers,
     equipment: bundle.sites.flatMap((s) => s.equipment.map((e) => ({ siteId: s.id, ...e }))),
-    powerQuality: {
-      requirements: pq.flatMap((p) => p.requirements),
-      equipment: pq.flatMap((p) => p.equipment),
-      sites: pq,
-      voltage: NOT_YET, events: NOT_YET, harmonics: NOT_YET,
-    },
+    powerQuality: powerQualityItem(pq, analysis),
     oneLine: { nodes: graph.nodes, edges: graph.edges, levels: graph.levels },
-    outages: { ...NOT_YET, annual: [], system: bundle.systemReliability },
+    outages: analysis.outages,
     billing: billingSummary(bundle.bills, bundle.payments),
-    forecast: NOT_YET,
+    forecast: analysis.forecast,
   };
 }
 
@@ -84,11 +82,42 @@ function transformersItem(bundle: AccountBundle, analysis: SeriesAnalysis, today
         meterIds: tr.meterIds, installedOn: tr.installedOn ?? null,
         peakLoadPct: loading?.peakLoadPct ?? null, peakAt: loading?.peakAt ?? null, hoursOverloaded: loading?.hoursOverloaded ?? null,
         averageLoadPct: loading?.averageLoadPct ?? null, completeness: loading?.completeness ?? null,
-        // IEEE C57.91 aging comes with the thermal model (a later issue).
-        equivalentAgingFactor: null, lossOfLifeHours: null, aging: NOT_YET,
+        ...agingOf(analysis.transformerAging[tr.id], tr.kva === undefined ? 'no kVA rating in the bundle' : loading === null ? 'no metered kWh for its meters' : `the oil thermal model does not cover cooling class ${tr.cooling}`),
         maintenance: maintenanceStatus(tr.maintenance, tr.maintenanceIntervalMonths, tr.installedOn, today),
       });
     }
   }
   return out;
+}
+
+/** IEEE C57.91 figures of a transformer (engineering.ts transformerAging), or why there are none. */
+function agingOf(a: SeriesAnalysis['transformerAging'][string] | undefined, why: string): Record<string, unknown> {
+  if (!a) return { equivalentAgingFactor: null, lossOfLifeHours: null, aging: { status: why } };
+  return {
+    equivalentAgingFactor: a.equivalentAgingFactor === null ? null : Math.round(a.equivalentAgingFactor * 1e6) / 1e6,
+    lossOfLifeHours: Math.round(a.lossOfLifeHours * 1000) / 1000,
+    aging: {
+      lossOfLifeShare: a.lossOfLifeShare, hours: a.hours, hoursAboveNameplate: a.hoursAboveNameplate,
+      hoursHotSpotAboveReference: a.hoursHotSpotAboveReference, peakLoadPu: a.peakLoadPu,
+      peakHotSpotC: a.peakHotSpotC === null ? null : Math.round(a.peakHotSpotC * 100) / 100, peakHotSpotAt: a.peakHotSpotAt,
+      parameters: a.parameters,
+    },
+  };
+}
+
+/**
+ * Item 8: the requirements and equipment of every site, and the measured quality of the first site with
+ * phase voltages (every site's summary under `sites`).
+ */
+function powerQualityItem(pq: { siteId: string; requirements: string[]; equipment: unknown[] }[], analysis: SeriesAnalysis): Record<string, unknown> {
+  const measured = analysis.powerQuality.find((p) => p.meterId !== null && p.status === null) ?? analysis.powerQuality[0];
+  return {
+    requirements: pq.flatMap((p) => p.requirements),
+    equipment: pq.flatMap((p) => p.equipment),
+    sites: pq.map((p) => {
+      const m = analysis.powerQuality.find((x) => x.siteId === p.siteId);
+      return { ...p, meterId: m?.meterId ?? null, ...(m ? { measured: m.summary } : {}) };
+    }),
+    ...(measured ? measured.summary : { voltage: { status: 'no site' }, events: { status: 'no site' }, harmonics: { status: 'no site' } }),
+  };
 }

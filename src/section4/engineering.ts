@@ -12,6 +12,7 @@ import { compareWithSystem } from '../core/reliability.js';
 import type { IntervalSeries } from '../core/series.js';
 import { loadPerUnit, thermalParameters, transformerThermal, type TransformerThermal } from '../core/transformer-thermal.js';
 import type { Pool } from '../db/pool.js';
+import { selectExtremes } from '../db/queries/reading-extremes.js';
 import { fetchChannelSeries, type ChannelRow } from '../db/queries/series.js';
 
 type Site = AccountBundle['sites'][number];
@@ -33,6 +34,35 @@ async function seriesOf(pool: Pool, channels: readonly ChannelRow[], meterId: st
   const stepMs = first.intervalMinutes * 60_000;
   const from = Math.floor(startMs / stepMs) * stepMs;
   return Promise.all(rows.filter((r) => r.intervalMinutes === first.intervalMinutes).map((r) => fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs)));
+}
+
+/**
+ * Per-phase interval minimum and maximum voltage (reading_extremes, kept by the Modbus poller), aligned
+ * with `phases`; undefined when the meter recorded none, so IEEE 1159 events come from averages only.
+ */
+async function extremesOf(pool: Pool, channels: readonly ChannelRow[], meterId: string, phases: readonly IntervalSeries[]): Promise<{ minimum: IntervalSeries[]; maximum: IntervalSeries[] } | undefined> {
+  const rows = VOLTAGE_KINDS.flatMap((k) => channels.filter((c) => c.meterId === meterId && c.kind === k)).filter((r) => r.intervalMinutes === phases[0]?.intervalMinutes).slice(0, phases.length);
+  if (rows.length === 0 || rows.length !== phases.length) return undefined;
+  const minimum: IntervalSeries[] = [];
+  const maximum: IntervalSeries[] = [];
+  let any = false;
+  for (let p = 0; p < rows.length; p++) {
+    const s = phases[p]!;
+    const stepMs = s.intervalMinutes * 60_000;
+    const lo = new Float64Array(s.values.length).fill(Number.NaN);
+    const hi = new Float64Array(s.values.length).fill(Number.NaN);
+    for (const e of await selectExtremes(pool, rows[p]!.id, s.startMs, s.startMs + s.values.length * stepMs)) {
+      const k = Math.round((e.tsMs - s.startMs) / stepMs);
+      if (k >= 0 && k < lo.length) {
+        lo[k] = e.min;
+        hi[k] = e.max;
+        any = true;
+      }
+    }
+    minimum.push({ startMs: s.startMs, intervalMinutes: s.intervalMinutes, values: lo });
+    maximum.push({ startMs: s.startMs, intervalMinutes: s.intervalMinutes, values: hi });
+  }
+  return any ? { minimum, maximum } : undefined;
 }
 
 /** The meter whose outages stand for the site: the first electric meter of the bundle (the service's revenue meter, by convention). */
@@ -121,11 +151,13 @@ export async function sitePowerQuality(pool: Pool, site: Site, channels: readonl
     seriesOf(pool, channels, meterId, VOLTAGE_KINDS, startMs, endMs),
     seriesOf(pool, channels, meterId, THD_KINDS, startMs, endMs),
   ]);
+  const extremes = await extremesOf(pool, channels, meterId, phases);
   // IEEE 519 takes the bus voltage: the secondary of the transformer that feeds the meter, when known.
   const feeding = site.transformers.find((t) => t.meterIds.includes(meterId));
   const report = powerQuality({
     phases, nominalV: site.nominalVoltage, timeZone: site.timezone,
     ...(thd.length > 0 ? { thdPct: thd } : {}),
+    ...(extremes ? { minimum: extremes.minimum, maximum: extremes.maximum } : {}),
     ...(feeding?.secondaryV !== undefined ? { serviceVoltageV: feeding.secondaryV } : {}),
   });
   return { siteId: site.id, meterId, nominalV: site.nominalVoltage, report };

@@ -181,14 +181,29 @@ function profileBlocks(doc: unknown): (Block | null)[] {
   ];
 }
 
+/**
+ * Item 5: one row per compared site (the item's top level, then `otherSites`), and the tariffs, months,
+ * unavailable tariffs and reconstructed bills of every site, each row led by its siteId.
+ */
 function rateComparisonBlocks(doc: unknown): (Block | null)[] {
-  const only = onlyStatus(doc, 'rateComparison', ['tariffs']);
-  if (only) return [only];
-  const monthly = objsAt(doc, 'rateComparison', 'tariffs').flatMap((t) => objsAt(t, 'monthly').map((m) => ({ tariffId: t.id, ...m })));
+  const rc = at(doc, 'rateComparison');
+  if (!isObj(rc)) return [statusBlock('rateComparison', NOT_IN_DOCUMENT)];
+  const sites = [rc, ...objsAt(rc, 'otherSites')];
+  if (typeof rc.status === 'string' && sites.length === 1 && objsAt(rc, 'tariffs').length === 0) {
+    return [statusBlock('rateComparison', rc.status)];
+  }
+  const perSite = (f: (site: Obj) => Obj[]): Obj[] => sites.flatMap((site) => f(site).map((row) => ({ siteId: site.siteId, ...row })));
+  const siteRows = sites.map((site) => flatten(site, ['tariffs', 'unavailable', 'billReconstruction', 'otherSites']));
+  const reconstruction = sites.flatMap((site) => (isObj(site.billReconstruction) ? [{ siteId: site.siteId, ...flatten(site.billReconstruction, ['bills']) }] : []));
   return [
-    objectBlock(doc, ['rateComparison'], ['tariffs'], ['current', 'cheapest', 'savingsUsd']),
-    tableBlock('rateComparison.tariffs', objsAt(doc, 'rateComparison', 'tariffs').map((t) => flatten(t, ['monthly'])), ['id', 'name', 'totalUsd']),
-    tableBlock('rateComparison.monthly', monthly, ['tariffId', 'month', 'energyUsd', 'demandUsd', 'fixedUsd', 'totalUsd']),
+    tableBlock('rateComparison', siteRows, ['siteId', 'current', 'cheapest', 'savingsUsd', 'incompleteMonths']),
+    tableBlock('rateComparison.tariffs', perSite((s) => objsAt(s, 'tariffs').map((t) => flatten(t, ['monthly']))), ['siteId', 'id', 'name', 'totalUsd']),
+    tableBlock('rateComparison.monthly', perSite((s) => objsAt(s, 'tariffs').flatMap((t) => objsAt(t, 'monthly').map((m) => ({ tariffId: t.id, ...m })))),
+      ['siteId', 'tariffId', 'month', 'energyUsd', 'demandUsd', 'fixedUsd', 'minChargeAdjustmentUsd', 'totalUsd', 'complete']),
+    tableBlock('rateComparison.unavailable', perSite((s) => objsAt(s, 'unavailable')), ['siteId', 'id', 'code', 'reason']),
+    tableBlock('rateComparison.billReconstruction', reconstruction, ['siteId', 'tariffId', 'tolerancePct', 'billsCompared', 'withinTolerance', 'maxAbsDifferencePct', 'summary']),
+    tableBlock('rateComparison.billReconstruction.bills', perSite((s) => objsAt(s, 'billReconstruction', 'bills')),
+      ['siteId', 'billId', 'periodStart', 'periodEnd', 'billedUsd', 'computedUsd', 'differencePct', 'withinTolerance', 'complete']),
   ];
 }
 

@@ -249,17 +249,25 @@ function systemShareSection(doc: Section4): string {
   ].join('\n');
 }
 
+/** Item 5: for each compared site, its tariffs' totals and months, what could not be compared, and the bills reconstructed. */
 function rateComparisonSection(doc: Section4): string {
   const rc = at(doc, 'rateComparison');
   if (!isObj(rc)) return statusP('not available');
+  const sites = [rc, ...objsAt(rc, 'otherSites')];
+  return sites.map((site) => rateComparisonSite(site, sites.length > 1)).join('\n');
+}
+
+function rateComparisonSite(rc: Obj, severalSites: boolean): string {
   const parts: string[] = [];
+  if (severalSites) parts.push(`<h3>Site ${esc(fmtText(rc.siteId))}</h3>`);
   const status = str(rc.status);
   if (status) parts.push(statusP(status));
-  const candidates = Array.isArray(rc.candidates) ? rc.candidates.map(fmtText).join(', ') : null;
-  parts.push(`<p class="meta">Current rate: ${esc(fmtText(rc.current))}${candidates ? `; candidates: ${esc(candidates)}` : ''}.</p>`);
   const tariffs = objsAt(rc, 'tariffs');
+  if (rc.current !== null || tariffs.length > 0) parts.push(`<p class="meta">Current rate: ${esc(fmtText(rc.current))}.</p>`);
   if (tariffs.length > 0) {
     parts.push(`<p class="meta">Cheapest: ${esc(fmtText(rc.cheapest))}; savings against the current rate: ${esc(fmtUsd(rc.savingsUsd))}.</p>`);
+    const incomplete = Array.isArray(rc.incompleteMonths) ? rc.incompleteMonths.map(fmtText) : [];
+    if (incomplete.length > 0) parts.push(`<p class="meta">Months with missing intervals, billed on the data present: ${esc(incomplete.join(', '))}.</p>`);
     parts.push(table([col('Tariff', 'id'), col('Name', 'name'), numCol('Total', 'totalUsd', fmtUsd)], tariffs));
     const months = [...new Set(tariffs.flatMap((t) => objsAt(t, 'monthly').map((m) => fmtText(m.month))))].sort();
     const rows = months.map((month) => {
@@ -268,6 +276,19 @@ function rateComparisonSection(doc: Section4): string {
       return row;
     });
     parts.push('<h3>Per month</h3>', table([col('Month', 'month'), ...tariffs.map((t, i) => numCol(fmtText(t.id), `t${i}`, fmtUsd))], rows));
+  }
+  const unavailable = objsAt(rc, 'unavailable');
+  if (unavailable.length > 0) parts.push('<h3>Not compared</h3>', table([col('Tariff', 'id'), col('Code', 'code'), col('Reason', 'reason')], unavailable));
+  const rec = rc.billReconstruction;
+  if (isObj(rec)) {
+    parts.push('<h3>Bill reconstruction</h3>', `<p class="meta">Under ${esc(fmtText(rec.tariffId))}: ${esc(fmtText(rec.summary))}.</p>`);
+    const bills = objsAt(rec, 'bills');
+    if (bills.length > 0) {
+      parts.push(table([
+        col('Bill', 'billId'), col('From', 'periodStart'), col('To', 'periodEnd'), numCol('Billed', 'billedUsd', fmtUsd), numCol('Computed', 'computedUsd', fmtUsd),
+        numCol('Difference', 'differencePct', fmtPercent), col(`Within ${fmtNumber(rec.tolerancePct, 2)}%`, 'withinTolerance'), col('Complete data', 'complete'),
+      ], bills));
+    }
   }
   return parts.join('\n');
 }

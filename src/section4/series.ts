@@ -6,12 +6,16 @@
 import { sumToInterval, type IntervalSeries } from '../core/series.js';
 import { sumAligned } from '../core/transformer-loading.js';
 import type { Pool } from '../db/pool.js';
-import { fetchChannelSeries, type ChannelRow } from '../db/queries/series.js';
+import { mergeQualityInto, sumQualityToInterval } from '../core/vee/quality.js';
+import type { ChannelRow } from '../db/queries/series.js';
+import { fetchEffectiveChannelSeries } from '../db/queries/series-effective.js';
 
 export interface MeterSeries {
   meterId: string;
   kwh?: IntervalSeries;
   kvarh?: IntervalSeries;
+  /** The kWh intervals' VEE quality (src/core/vee/quality.ts), aligned with `kwh`. */
+  kwhQuality?: Uint8Array;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface AccountSeries {
   /** Electric meters left out because their kWh interval is coarser than the common one (or does not divide it). */
   skippedMeters: string[];
   /** Gas and water meters: their one channel's series and unit. */
-  other: { meterId: string; commodity: 'gas' | 'water'; unit: string; series: IntervalSeries }[];
+  other: { meterId: string; commodity: 'gas' | 'water'; unit: string; series: IntervalSeries; quality: Uint8Array }[];
 }
 
 /** The series of the given channels (an account's, from selectChannelsOfMeters) over [startMs, endMs). */
@@ -56,18 +60,20 @@ export async function fetchAccountSeries(pool: Pool, rows: readonly ChannelRow[]
     const to = from + Math.ceil((endMs - from) / stepMs) * stepMs;
     const m: MeterSeries = { meterId: r.meterId };
     electric.push(m);
-    const fetchAt = (channel: ChannelRow) => fetchChannelSeries(pool, channel.id, channel.intervalMinutes, from, to).then((s) => sumToInterval(s, intervalMinutes));
-    fetches.push(fetchAt(r).then((s) => { m.kwh = s; }));
+    // Effective values (VEE: latest edit, else the reading, else an estimate) with their quality mask.
+    const fetchAt = (channel: ChannelRow) => fetchEffectiveChannelSeries(pool, channel.id, channel.intervalMinutes, from, to)
+      .then((e) => ({ series: sumToInterval(e.series, intervalMinutes), quality: sumQualityToInterval(e.quality, intervalMinutes / channel.intervalMinutes) }));
+    fetches.push(fetchAt(r).then((e) => { m.kwh = e.series; m.kwhQuality = e.quality; }));
     const kvarh = rows.find((x) => x.meterId === r.meterId && x.kind === 'kvarh_del' && x.intervalMinutes === r.intervalMinutes);
-    if (kvarh) fetches.push(fetchAt(kvarh).then((s) => { m.kvarh = s; }));
+    if (kvarh) fetches.push(fetchAt(kvarh).then((e) => { m.kvarh = e.series; }));
   }
   const other: AccountSeries['other'] = [];
   for (const r of rows.filter((x) => x.kind === 'gas' || x.kind === 'water')) {
     const stepMs = r.intervalMinutes * 60_000;
     const from = Math.floor(startMs / stepMs) * stepMs;
     const unit = r.unit ?? (r.kind === 'gas' ? 'therm' : 'gal');
-    fetches.push(fetchChannelSeries(pool, r.id, r.intervalMinutes, from, endMs).then((series) => {
-      other.push({ meterId: r.meterId, commodity: r.kind as 'gas' | 'water', unit, series });
+    fetches.push(fetchEffectiveChannelSeries(pool, r.id, r.intervalMinutes, from, endMs).then((e) => {
+      other.push({ meterId: r.meterId, commodity: r.kind as 'gas' | 'water', unit, series: e.series, quality: e.quality });
     }));
   }
   await Promise.all(fetches);
@@ -76,11 +82,17 @@ export async function fetchAccountSeries(pool: Pool, rows: readonly ChannelRow[]
 }
 
 /** kWh summed over the meters; kWh and kvarh over the meters that have both (for the power factor). */
-export function electricTotals(meters: readonly MeterSeries[]): { kwh?: IntervalSeries; pfKwh?: IntervalSeries; pfKvarh?: IntervalSeries } {
+export function electricTotals(meters: readonly MeterSeries[]): { kwh?: IntervalSeries; kwhQuality?: Uint8Array; pfKwh?: IntervalSeries; pfKvarh?: IntervalSeries } {
   const kwh = meters.flatMap((m) => (m.kwh ? [m.kwh] : []));
   const both = meters.filter((m) => m.kwh && m.kvarh);
+  let kwhQuality: Uint8Array | undefined;
+  for (const m of meters) {
+    if (!m.kwh) continue;
+    const q = m.kwhQuality ?? new Uint8Array(m.kwh.values.length);
+    kwhQuality = kwhQuality === undefined ? Uint8Array.from(q) : mergeQualityInto(kwhQuality, q);
+  }
   return {
-    ...(kwh.length ? { kwh: sumAligned(kwh) } : {}),
+    ...(kwh.length ? { kwh: sumAligned(kwh), ...(kwhQuality ? { kwhQuality } : {}) } : {}),
     ...(both.length ? { pfKwh: sumAligned(both.map((m) => m.kwh!)), pfKvarh: sumAligned(both.map((m) => m.kvarh!)) } : {}),
   };
 }

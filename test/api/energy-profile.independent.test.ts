@@ -103,6 +103,25 @@ t.test('Section 4 of the fixture account equals an independent SQL computation',
              to_char((array_agg(ts order by kva desc, ts))[1] at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at,
              (count(*) filter (where kva > 1500) * 0.25)::float8 as over
         from kva`);
+    // Outages: sustained interruptions (power_off to the next power_on longer than 5 minutes, IEEE 1366)
+    // of the service meter m-1001, and their minutes, from the stored events.
+    const out = await db.pool.query<{ n: number; minutes: number }>(`
+      with e as (
+        select ts, type, lead(ts) over (order by ts, type desc) as next_ts, lead(type) over (order by ts, type desc) as next_type
+          from meter_events where meter_id = 'm-1001'
+      )
+      select count(*)::int as n, coalesce(round((sum(extract(epoch from next_ts - ts)) / 60)::numeric, 2), 0)::float8 as minutes
+        from e
+       where type = 'power_off' and next_type = 'power_on' and next_ts - ts > interval '5 minutes'
+         and ts >= '2025-01-01 00:00 America/Chicago' and ts < '2025-05-01 00:00 America/Chicago'`);
+    const y2025 = doc.outages.annual.find((y: { year: number }) => y.year === 2025);
+    t.ok(out.rows[0]!.n > 0, 'the simulator planned sustained outages in the period');
+    t.strictSame({ n: y2025.sustained - y2025.inferred, minutes: y2025.minutes }, { n: out.rows[0]!.n, minutes: out.rows[0]!.minutes }, 'sustained interruptions and minutes from the events');
+    // The forecast covers the local day after `to` (2025-05-01, 96 quarter-hours in Chicago).
+    t.equal(doc.forecast.dayAhead.length, 96);
+    t.equal(doc.forecast.dayAhead[0].ts, '2025-05-01T05:00:00Z');
+    t.equal(doc.forecast.monthly[0].month, '2025-05');
+
     const t1 = doc.transformers.find((x: { id: string }) => x.id === 't-1');
     t.strictSame({ pct: t1.peakLoadPct, at: t1.peakAt, over: t1.hoursOverloaded }, tr.rows[0], 'transformer peak loading, its time and hours above 100 %');
   });

@@ -48,17 +48,17 @@ t.test('the Section 4 document of a small account, worked by hand', async (t) =>
     t.equal(res.statusCode, 200);
     const d = res.json();
     t.strictSame(d.period, { from: '2026-01-01', to: '2026-01-31', timezone: 'UTC' });
-    t.strictSame(d.consumption.electric.monthly, [{ month: '2026-01', kwh: 1930, peakKw: 80, peakAt: '2026-01-01T12:00:00Z', completeness: 0.0645 }]);
+    t.strictSame(d.consumption.electric.monthly, [{ month: '2026-01', kwh: 1930, peakKw: 80, peakAt: '2026-01-01T12:00:00Z', completeness: 0.0645, estimatedShare: 0 }]);
     t.strictSame(d.factors.monthly, [{ month: '2026-01', loadFactor: 0.5026, powerFactor: 0.8954, direction: 'lagging', powerFactorAtPeak: 0.9701, belowThresholdShare: 0.9948, completeness: 0.0645 }]);
-    t.strictSame(d.consumption.electric.daily.slice(0, 3), [{ date: '2026-01-01', kwh: 970, completeness: 1 }, { date: '2026-01-02', kwh: 960, completeness: 1 }, { date: '2026-01-03', kwh: null, completeness: 0 }], 'a day without data is null, not 0');
+    t.strictSame(d.consumption.electric.daily.slice(0, 3), [{ date: '2026-01-01', kwh: 970, completeness: 1, estimatedShare: 0 }, { date: '2026-01-02', kwh: 960, completeness: 1, estimatedShare: 0 }, { date: '2026-01-03', kwh: null, completeness: 0, estimatedShare: 0 }], 'a day without data is null, not 0');
     const tr = d.transformers[0];
     t.strictSame({ peakLoadPct: tr.peakLoadPct, peakAt: tr.peakAt, hoursOverloaded: tr.hoursOverloaded, maintenance: tr.maintenance },
       { peakLoadPct: 82.46, peakAt: '2026-01-01T12:00:00Z', hoursOverloaded: 0, maintenance: { last: { date: '2025-01-31', kind: 'inspection', result: null }, nextDue: '2026-01-31', overdue: true } });
     t.strictSame(d.energyCostShare.annual, [{ year: 2026, energyCostUsd: 250, facilityCostUsd: 100000, share: 0.0025 }]);
     t.strictSame({ avg: d.billing.averageDaysToPay, late: d.billing.latePayments }, { avg: 23, late: 1 }, 'issued 02-02, paid 02-25: 23 days, after the 02-20 due date');
     t.strictSame(d.oneLine.edges, [{ from: 'sub', to: 't' }, { from: 't', to: 'm' }]);
-    t.strictSame(d.forecast, { status: 'not yet available' });
-    t.equal(d.rateComparison.status, 'not yet available');
+    t.strictSame(d.forecast, { status: 'not enough interval data for a forecast (at least 28 days, half of them present)' }, 'two days of data make no forecast');
+    t.match(d.rateComparison, { siteId: null, status: 'no tariffs', tariffs: [], billReconstruction: null });
     t.strictSame(d.consumption.gas, { status: 'no gas interval data', monthly: [] });
     docs.push(d);
     if (docs.length === 2) t.strictSame(docs[1], docs[0], 'both databases give the same document');

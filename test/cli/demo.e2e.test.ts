@@ -19,6 +19,7 @@ t.test('keymeter demo', { skip: !backends().includes('embedded') && 'embedded sk
   const base = /API\s+(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(out)![1]!;
   const brokerUrl = /embedded broker (mqtt:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
   t.match(out, /accounts\s+acme-foods, st-marys-hospital \(\d+ readings of history/);
+  t.match(out, /modbus\s+1 simulated SunSpec meter \(m-1002 on 127\.0\.0\.1:\d+\) polled every 60 s by the Modbus poller/);
   const auth = { authorization: `Bearer ${key}` };
 
   t.equal((await fetch(`${base}/readyz`)).status, 200);
@@ -39,7 +40,16 @@ t.test('keymeter demo', { skip: !backends().includes('embedded') && 'embedded sk
   t.ok(await eventually(async () => ((await (await fetch(url, { headers: auth })).json()) as { readings: unknown[] }).readings.length === 1, 20_000));
   t.strictSame(((await (await fetch(url, { headers: auth })).json()) as { readings: unknown[] }).readings, [{ ts: '2020-01-01T00:00:00.000Z', value: 42.5, quality: 'actual' }]);
 
+  // The demo's report schedule (src/reports): fired at start, so last month's PDF is stored.
+  type Schedules = { schedules: { accountId: string; runs: { status: string; href: string }[] }[] };
+  const schedules = async () => (await (await fetch(`${base}/v1/report-schedules`, { headers: auth })).json()) as Schedules;
+  t.ok(await eventually(async () => (await schedules()).schedules[0]?.runs[0]?.status === 'stored', 30_000), 'the demo report is stored');
+  const report = await fetch(`${base}${(await schedules()).schedules[0]!.runs[0]!.href}/file`, { headers: auth });
+  t.equal(report.headers.get('content-type'), 'application/pdf');
+  t.equal(Buffer.from(await report.arrayBuffer()).subarray(0, 5).toString('latin1'), '%PDF-');
+
   t.equal(await stop(demo.child, 'SIGTERM'), 0, 'SIGTERM stops the demo with exit 0');
   t.match(demo.output(), /mqtt ingest stopped/);
+  t.match(demo.output(), /modbus ingest stopped/);
   t.match(demo.output(), /embedded timescaledb stopped/);
 });

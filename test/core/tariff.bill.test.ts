@@ -51,6 +51,53 @@ t.test('tiered energy: tiers are cumulative within the month and adj is added to
   t.equal(b!.totalUsd, 296);
 });
 
+t.test('tiered TOU energy: the limits apply to the month total over both periods, shared in proportion', async (t) => {
+  // Off-peak (period 0): $0.08 to 1,000 kWh, $0.12 above; on-peak (period 1, 12:00-17:59 every day): $0.15 to
+  // 1,000 kWh, $0.25 above. The same limit in both periods, as OpenEI URDB rates give it (NREL SAM, REopt.jl).
+  const rate = parseUrdbRate({
+    energyratestructure: [[{ max: 1000, rate: 0.08, unit: 'kWh' }, { rate: 0.12, unit: 'kWh' }], [{ max: 1000, rate: 0.15, unit: 'kWh' }, { rate: 0.25, unit: 'kWh' }]],
+    energyweekdayschedule: hours(12, 17, 1), energyweekendschedule: hours(12, 17, 1),
+  });
+  // UTC hourly April 2026 (30 days): 2 kWh in each of the 18 off-peak hours, 4 kWh in each of the 6 on-peak hours.
+  const values = Array.from({ length: 30 * 24 }, (_, i) => (i % 24 >= 12 && i % 24 <= 17 ? 4 : 2));
+  const [b] = billSeries(series('2026-04-01T00:00:00Z', values), 'UTC', rate).periods;
+  // Off-peak 30 x 18 x 2 = 1,080 kWh, on-peak 30 x 6 x 4 = 720 kWh: the month's 1,800 kWh fill tier 1 (1,000) and
+  // put 800 in tier 2. Off-peak's share 1,080 / 1,800 = 0.6: 600 x 0.08 + 480 x 0.12 = 48 + 57.60 = 105.60;
+  // on-peak's 0.4: 400 x 0.15 + 320 x 0.25 = 60 + 80 = 140.
+  t.strictSame(b!.energyPeriods, [{ period: 0, kwh: 1080, usd: 105.6 }, { period: 1, kwh: 720, usd: 140 }]);
+  t.equal(b!.energyUsd, 245.6);
+  // (Per-period tiers would have billed 1,000 x 0.08 + 80 x 0.12 + 720 x 0.15 = 197.60: both periods below the
+  // limit on their own, yet the month is far above it.)
+
+  // Tiered periods that share a month must share their limits; a flat period beside them may stay.
+  t.throws(() => parseUrdbRate({
+    energyratestructure: [[{ max: 1000, rate: 0.08 }, { rate: 0.12 }], [{ max: 500, rate: 0.15 }, { rate: 0.25 }], [{ rate: 0.2 }]],
+    energyweekdayschedule: hours(12, 17, 1), energyweekendschedule: hours(12, 17, 2),
+  }), { code: 'KM_TARIFF_UNSUPPORTED', issues: [{ path: 'energyratestructure[1][0].max' }] });
+  const withFlat = parseUrdbRate({
+    energyratestructure: [[{ max: 1000, rate: 0.08 }, { rate: 0.12 }], [{ rate: 0.3 }]],
+    energyweekdayschedule: hours(12, 17, 1), energyweekendschedule: hours(12, 17, 1),
+  });
+  // The flat on-peak period's 720 kWh still count towards the month's total: off-peak pays 1,080 / 1,800 of
+  // (1,000 x 0.08 + 800 x 0.12 = 176) = 105.60; on-peak 720 x 0.30 = 216.
+  t.strictSame(billSeries(series('2026-04-01T00:00:00Z', values), 'UTC', withFlat).periods[0]!.energyPeriods,
+    [{ period: 0, kwh: 1080, usd: 105.6 }, { period: 1, kwh: 720, usd: 216 }]);
+
+  // Declining blocks shared by two periods: more off-peak kWh lowers the month's bill, because the on-peak
+  // kWh's share of the dear first tier shrinks. That is the rate under month-total tiers, not a bug.
+  const declining = parseUrdbRate({
+    energyratestructure: [[{ max: 1000, rate: 0.05 }, { rate: 0.03 }], [{ max: 1000, rate: 0.2 }, { rate: 0.1 }]],
+    energyweekdayschedule: hours(12, 17, 1), energyweekendschedule: hours(12, 17, 1),
+  });
+  // UTC 2026-04-01 hourly: 1,000 kWh on-peak (12:00) alone: 1,000 x 0.20 = 200.
+  const onPeakOnly = [...fill(12, 0), 1000, ...fill(11, 0)];
+  t.equal(billSeries(series('2026-04-01T00:00:00Z', onPeakOnly), 'UTC', declining).periods[0]!.energyUsd, 200);
+  // And 1,000 kWh off-peak at 00:00: the month's 2,000 kWh are half tier 1, half tier 2; on-peak pays
+  // 0.5 x (200 + 100) = 150 and off-peak 0.5 x (50 + 30) = 40: 190.
+  const both = [1000, ...fill(11, 0), 1000, ...fill(11, 0)];
+  t.equal(billSeries(series('2026-04-01T00:00:00Z', both), 'UTC', declining).periods[0]!.energyUsd, 190);
+});
+
 t.test('TOU energy across a weekday, a weekend and DST in America/New_York', async (t) => {
   // Peak (period 1, $0.30) 14:00-19:59 local on weekdays; everything else off-peak (period 0, $0.10).
   const rate = parseUrdbRate({
@@ -257,7 +304,7 @@ t.test('finer data than the demand window: clock-aligned block averages of the p
   // A 30-minute window: (1+2+3+1+1+1) / 6 = 1.5 -> 18 kW; (3+3+0+0+0) / 5 = 1.2 -> 14.4 kW.
   t.equal(billSeries(v, 'UTC', parseUrdbRate({ ...flat, demandwindow: 30 })).periods[0]!.peakKw, 18);
   // 10-minute data cannot make 15-minute blocks.
-  t.throws(() => billSeries(series('2026-05-04T10:00:00Z', [1, 1, 1], 10), 'UTC', parseUrdbRate(flat)), { code: 'KM_VALIDATION' });
+  t.throws(() => billSeries(series('2026-05-04T10:00:00Z', [1, 1, 1], 10), 'UTC', parseUrdbRate(flat)), { code: 'KM_TARIFF_UNSUPPORTED', issues: [{ path: 'demandwindow' }] });
   // An interval that does not divide an hour cannot be placed on an hourly schedule.
   t.throws(() => billSeries(series('2026-05-04T00:00:00Z', [1, 1], 120), 'UTC', parseUrdbRate(flat)), { code: 'KM_VALIDATION' });
 });

@@ -8,7 +8,9 @@ import { parseUrdbRate } from '../../src/core/tariff/urdb-rate.js';
 import { ROOT } from '../helpers/cli.js';
 
 // Properties over the fixture tariffs (all prices >= 0): a bill never decreases when one interval's kWh
-// grows, and a missing interval never bills more than the same interval present.
+// grows, and a missing interval never bills more than the same interval present. (Monotony holds for
+// these rates; a rate with declining blocks shared by TOU periods of one month is not monotone under the
+// month-total proration that SAM and REopt.jl use: see energy.ts and tariff.bill.test.ts.)
 const tariffs = ['multi-tier-tou', 'tier-limits-energy-demand', 'tiered-energy-tiered-demand', 'tou-energy-flat-and-tou-demand-daily-fixed']
   .map((f) => parseUrdbRate(JSON.parse(readFileSync(path.join(ROOT, `fixtures/tariffs/${f}.json`), 'utf8'))));
 const DAYS = 3;

@@ -6,12 +6,15 @@ const fill = (n: number, v: number): number[] => new Array<number>(n).fill(v);
 const all = (p: number): number[][] => Array.from({ length: 12 }, () => fill(24, p));
 const base = { energyratestructure: [[{ rate: 0.1, unit: 'kWh' }]], energyweekdayschedule: all(0), energyweekendschedule: all(0) };
 
-/** The paths of the issues a refused rate reports. */
-function refusedPaths(rate: unknown, prefix?: string): string[] {
+/**
+ * The paths of the issues a refused rate reports; `code` is the error code expected: KM_TARIFF_UNSUPPORTED
+ * for a feature the engine does not bill, KM_VALIDATION for a malformed item.
+ */
+function refusedPaths(rate: unknown, prefix?: string, code: 'KM_VALIDATION' | 'KM_TARIFF_UNSUPPORTED' = 'KM_VALIDATION'): string[] {
   try {
     parseUrdbRate(rate, prefix);
   } catch (err) {
-    if (err instanceof KeymeterError && err.code === 'KM_VALIDATION') {
+    if (err instanceof KeymeterError && err.code === code) {
       for (const i of err.issues ?? []) if (!err.message.includes(i.path)) throw new Error(`message does not name ${i.path}`);
       return (err.issues ?? []).map((i) => i.path);
     }
@@ -37,7 +40,7 @@ t.test('a URDB item with descriptive fields is accepted and compiled', async (t)
 });
 
 t.test('unsupported features are refused with the field path named', async (t) => {
-  const cases: [string, Record<string, unknown>, string[]][] = [
+  const unsupported: [string, Record<string, unknown>, string[]][] = [
     ['an energy tier unit the engine cannot bill', {
       energyratestructure: [[{ max: 10, rate: 0.2, unit: 'kWh/kW daily' }, { rate: 0.1, unit: 'kWh/kW daily' }]],
     }, ['energyratestructure[0][0].unit', 'energyratestructure[0][1].unit']],
@@ -52,13 +55,18 @@ t.test('unsupported features are refused with the field path named', async (t) =
     ['a reactive power charge', { demandreactivepowercharge: 2.7 }, ['demandreactivepowercharge']],
     ['free-form charges', { energyattrs: [{ 'Fuel Adjustment': '0.01' }], fixedattrs: [] }, ['energyattrs']],
     ['an annual minimum', { mincharge: 120, minchargeunits: '$/year' }, ['minchargeunits']],
-    ['a fixed charge without units', { fixedchargefirstmeter: 25 }, ['fixedchargeunits']],
-    ['two fixed charges', { fixedchargefirstmeter: 25, fixedchargeunits: '$/month', fixedmonthlycharge: 20 }, ['fixedmonthlycharge']],
-    ['a ratchet given in percent', { flatdemandstructure: [[{ rate: 5 }]], demandratchetpercentage: fill(12, 80) }, ['demandratchetpercentage[0]', 'demandratchetpercentage[1]', 'demandratchetpercentage[2]', 'demandratchetpercentage[3]', 'demandratchetpercentage[4]', 'demandratchetpercentage[5]', 'demandratchetpercentage[6]', 'demandratchetpercentage[7]', 'demandratchetpercentage[8]', 'demandratchetpercentage[9]', 'demandratchetpercentage[10]', 'demandratchetpercentage[11]']],
     ['a ratchet without flat demand', { demandratchetpercentage: fill(12, 0.5) }, ['demandratchetpercentage']],
     ['a demand window that does not divide an hour', { flatdemandstructure: [[{ rate: 5 }]], demandwindow: 45 }, ['demandwindow']],
   ];
-  for (const [what, extra, paths] of cases) t.strictSame(refusedPaths({ ...base, ...extra }), paths, what);
+  for (const [what, extra, paths] of unsupported) t.strictSame(refusedPaths({ ...base, ...extra }, undefined, 'KM_TARIFF_UNSUPPORTED'), paths, what);
+  // Malformed items are KM_VALIDATION, and win over unsupported features in the same item (every issue is listed).
+  const malformed: [string, Record<string, unknown>, string[]][] = [
+    ['a fixed charge without units', { fixedchargefirstmeter: 25 }, ['fixedchargeunits']],
+    ['two fixed charges', { fixedchargefirstmeter: 25, fixedchargeunits: '$/month', fixedmonthlycharge: 20 }, ['fixedmonthlycharge']],
+    ['a ratchet given in percent', { flatdemandstructure: [[{ rate: 5 }]], demandratchetpercentage: fill(12, 80) }, ['demandratchetpercentage[0]', 'demandratchetpercentage[1]', 'demandratchetpercentage[2]', 'demandratchetpercentage[3]', 'demandratchetpercentage[4]', 'demandratchetpercentage[5]', 'demandratchetpercentage[6]', 'demandratchetpercentage[7]', 'demandratchetpercentage[8]', 'demandratchetpercentage[9]', 'demandratchetpercentage[10]', 'demandratchetpercentage[11]']],
+    ['a malformed tier beside a reactive power charge', { demandreactivepowercharge: 2.7, energyratestructure: [[{ rate: 0.1 }, { rate: 0.2 }]] }, ['energyratestructure[0][0].max', 'demandreactivepowercharge']],
+  ];
+  for (const [what, extra, paths] of malformed) t.strictSame(refusedPaths({ ...base, ...extra }), paths, what);
 });
 
 t.test('invalid structures are refused with their paths, under the caller prefix', async (t) => {

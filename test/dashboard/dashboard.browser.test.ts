@@ -73,6 +73,11 @@ t.test('sign in, choose an account, see Section 4 with its charts, download the 
   const { readFile } = await import('node:fs/promises');
   t.match(await readFile(path, 'utf8'), /^# /, 'the CSV opens with its first block');
 
+  await page.fill('#period', '2026-Q1');
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('#pdf')]);
+  t.equal(pdf.suggestedFilename(), 'acme-foods-energy-report-2026-Q1.pdf');
+  t.equal((await readFile(await pdf.path())).subarray(0, 5).toString('latin1'), '%PDF-', 'a PDF');
+
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: new URL('dashboard.png', ARTIFACTS).pathname, fullPage: true });
   t.strictSame(errors, [], 'no console errors');

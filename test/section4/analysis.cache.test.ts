@@ -75,7 +75,7 @@ t.test('a cached analysis is reused until a write changes its data, and equals a
     t.equal((before.transformers as any)[0].peakLoadPct, 89.44);
     await insertReadings(db.pool, { channelIds: [kwh, kvarh], tsMs: [T0 + 100 * Q, T0 + 100 * Q], values: [40, 30], quality: [0, 0] }, 'test');
     const after = await buildSection4(db.pool, 'c', PERIOD, NOW, { cache });
-    t.strictSame((after.consumption as any).electric.monthly[0], { month: '2026-01', kwh: 1000, peakKw: 160, peakAt: '2026-01-02T01:00:00Z', completeness: 0.0326 });
+    t.strictSame((after.consumption as any).electric.monthly[0], { month: '2026-01', kwh: 1000, peakKw: 160, peakAt: '2026-01-02T01:00:00Z', completeness: 0.0326, estimatedShare: 0 });
     t.equal((after.transformers as any)[0].peakLoadPct, 400, 'the transformer loading is recomputed too');
     t.not(await analyseSeries(db.pool, bundle, 'UTC', T0, end, cache), a1, 'the old entry is not served');
 

@@ -62,7 +62,7 @@ t.test('GET energy-profile as JSON, CSV and HTML; 406 for anything else', async 
     t.equal(json.headers['content-type'], 'application/json; charset=utf-8');
     t.equal(json.headers.vary, 'Accept');
     const doc = json.json();
-    t.strictSame(doc.consumption.electric.monthly, [{ month: '2026-01', kwh: 960, peakKw: 40, peakAt: '2026-01-01T00:00:00Z', completeness: 0.0323 }]);
+    t.strictSame(doc.consumption.electric.monthly, [{ month: '2026-01', kwh: 960, peakKw: 40, peakAt: '2026-01-01T00:00:00Z', completeness: 0.0323, estimatedShare: 0 }]);
     for (const accept of ['application/json', '*/*', 'application/json, text/csv;q=0.5']) {
       const r = await get(accept);
       t.equal(r.statusCode, 200, accept);
@@ -76,7 +76,7 @@ t.test('GET energy-profile as JSON, CSV and HTML; 406 for anything else', async 
     t.equal(csv.headers['content-disposition'], 'attachment; filename="small-section4-2026-01-01-2026-01-31.csv"');
     t.equal(csv.headers.vary, 'Accept');
     t.equal(csv.body, section4Csv(doc), 'the CSV of the same document');
-    t.match(csv.body, '# consumption.electric.monthly\r\nmonth,kwh,peakKw,peakAt,completeness\r\n2026-01,960,40,2026-01-01T00:00:00Z,0.0323\r\n');
+    t.match(csv.body, '# consumption.electric.monthly\r\nmonth,kwh,peakKw,peakAt,completeness,estimatedShare\r\n2026-01,960,40,2026-01-01T00:00:00Z,0.0323,0\r\n');
     t.match(csv.body, `# account\r\nid,name,segment\r\nsmall,"<script>alert(""x"")</script>, =cmd",\r\n`);
 
     const html = await get('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8');

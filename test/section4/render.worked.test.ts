@@ -46,7 +46,23 @@ function smallDoc(): Record<string, unknown> {
       annual: [{ year: 2026, loadFactor: 0.5026, powerFactor: 0.8954, direction: 'lagging', powerFactorAtPeak: 0.9701, belowThresholdShare: 0.9948, completeness: 0.0341 }],
     },
     systemShare: { monthly: [{ month: '2026-01', accountKwh: 1930, systemKwh: 500000000, share: 0.00000386, completeness: 0.0645 }], annual: [] },
-    rateComparison: { status: 'not yet available', current: null, candidates: [] },
+    rateComparison: {
+      // $0.10/kWh and $10/kW: January 1,930 x 0.10 + 80 x 10 = 193 + 800 = 993 against the billed 250.
+      siteId: 'small-1', current: 'flat', cheapest: 'flat', savingsUsd: 0, incompleteMonths: ['2026-01', '2026-02'],
+      tariffs: [{
+        id: 'flat', name: 'Flat <10c>', totalUsd: 993,
+        monthly: [
+          { month: '2026-01', energyUsd: 193, demandUsd: 800, fixedUsd: 0, minChargeAdjustmentUsd: 0, totalUsd: 993, complete: false },
+          { month: '2026-02', energyUsd: 0, demandUsd: 0, fixedUsd: 0, minChargeAdjustmentUsd: 0, totalUsd: 0, complete: false },
+        ],
+      }],
+      unavailable: [{ id: 'tou-kva', code: 'KM_TARIFF_UNSUPPORTED', reason: "demandrateunit: demand unit 'kVA' is not supported (only kW)" }],
+      billReconstruction: {
+        tariffId: 'flat', tolerancePct: 0.4, billsCompared: 1, withinTolerance: 0, maxAbsDifferencePct: 297.2, summary: '0 of 1 bills computed within 0.4% of billed',
+        bills: [{ billId: 'b1', periodStart: '2026-01-01', periodEnd: '2026-01-31', billedUsd: 250, computedUsd: 993, differencePct: 297.2, withinTolerance: false, complete: false }],
+      },
+      otherSites: [],
+    },
     transformers: [{
       id: 't', siteId: 'small-1', kva: 100, primaryKv: null, secondaryV: null, cooling: null, meterIds: ['m'], installedOn: null,
       peakLoadPct: 82.46, peakAt: '2026-01-01T12:00:00Z', hoursOverloaded: 0, averageLoadPct: 41.2, completeness: 0.0341,
@@ -96,6 +112,20 @@ t.test('CSV: the electric monthly block, exactly', async (t) => {
     '2026-02,,,,0\r\n', 'null is an empty cell, never 0');
   t.equal(block(csv, 'consumption.gas.monthly'), '# consumption.gas.monthly\r\nstatus\r\nno gas interval data\r\n');
   t.equal(block(csv, 'forecast'), '# forecast\r\nstatus\r\nnot yet available\r\n');
+  t.equal(block(csv, 'rateComparison'), '# rateComparison\r\nsiteId,current,cheapest,savingsUsd,incompleteMonths\r\nsmall-1,flat,flat,0,2026-01; 2026-02\r\n');
+  t.equal(block(csv, 'rateComparison.monthly'),
+    '# rateComparison.monthly\r\n' +
+    'siteId,tariffId,month,energyUsd,demandUsd,fixedUsd,minChargeAdjustmentUsd,totalUsd,complete\r\n' +
+    'small-1,flat,2026-01,193,800,0,0,993,false\r\n' +
+    'small-1,flat,2026-02,0,0,0,0,0,false\r\n');
+  t.equal(block(csv, 'rateComparison.billReconstruction.bills'),
+    '# rateComparison.billReconstruction.bills\r\n' +
+    'siteId,billId,periodStart,periodEnd,billedUsd,computedUsd,differencePct,withinTolerance,complete\r\n' +
+    'small-1,b1,2026-01-01,2026-01-31,250,993,297.2,false,false\r\n');
+  t.equal(block(csv, 'rateComparison.unavailable'),
+    '# rateComparison.unavailable\r\nsiteId,id,code,reason\r\nsmall-1,tou-kva,KM_TARIFF_UNSUPPORTED,demandrateunit: demand unit \'kVA\' is not supported (only kW)\r\n');
+  const none = section4Csv({ ...smallDoc(), rateComparison: { siteId: null, status: 'no tariffs', current: null, cheapest: null, savingsUsd: null, incompleteMonths: [], tariffs: [], unavailable: [], billReconstruction: null, otherSites: [] } });
+  t.equal(block(none, 'rateComparison'), '# rateComparison\r\nstatus\r\nno tariffs\r\n');
   t.equal(block(csv, 'outages.annual'), '# outages.annual\r\nstatus\r\nnot yet available\r\n');
   t.equal(block(csv, 'outages.system'), '# outages.system\r\nyear,saifi,saidi,caidi,maifi\r\n2025,1.1,120.5,109.5,3.2\r\n');
   t.equal(block(csv, 'transformers'),
@@ -116,7 +146,8 @@ t.test('CSV: one block per item, in the CONTRACT order, separated by one blank l
     'consumption.electric.profiles', 'consumption.electric.profiles.monthly', 'consumption.electric.profiles.heatMap', 'consumption.electric.profiles.durationCurve',
     'consumption.gas.monthly', 'consumption.water.monthly',
     'energyCostShare.annual', 'factors', 'factors.monthly', 'factors.annual', 'systemShare.monthly', 'systemShare.annual',
-    'rateComparison', 'transformers', 'equipment',
+    'rateComparison', 'rateComparison.tariffs', 'rateComparison.monthly', 'rateComparison.unavailable',
+    'rateComparison.billReconstruction', 'rateComparison.billReconstruction.bills', 'transformers', 'equipment',
     'powerQuality.requirements', 'powerQuality.equipment', 'powerQuality.voltage', 'powerQuality.events', 'powerQuality.harmonics',
     'oneLine.nodes', 'oneLine.edges', 'outages.annual', 'outages.system',
     'billing', 'billing.annual', 'billing.bills', 'billing.payments', 'forecast',
@@ -217,7 +248,12 @@ t.test('HTML: a complete page, sections in order, escaped input, charts, no junk
   const forecast = html.slice(html.indexOf('<section id="forecast">'));
   t.match(forecast, '<p class="status">Not yet available.</p>');
   const rate = html.slice(html.indexOf('<section id="rate-comparison">'), html.indexOf('<section id="transformers">'));
-  t.match(rate, '<p class="status">Not yet available.</p>');
+  t.match(rate, '<p class="meta">Current rate: flat.</p>');
+  t.match(rate, '<td>flat</td><td>Flat &lt;10c&gt;</td><td class="num">$993.00</td>');
+  t.match(rate, 'Months with missing intervals, billed on the data present: 2026-01, 2026-02.');
+  t.match(rate, '<td>tou-kva</td><td>KM_TARIFF_UNSUPPORTED</td>');
+  t.match(rate, '<p class="meta">Under flat: 0 of 1 bills computed within 0.4% of billed.</p>');
+  t.match(rate, '<td>b1</td><td>2026-01-01</td><td>2026-01-31</td><td class="num">$250.00</td><td class="num">$993.00</td><td class="num">297.2%</td><td>no</td><td>no</td>');
   t.match(html, '<p class="status">No gas interval data.</p>');
 });
 

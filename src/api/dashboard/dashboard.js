@@ -1,5 +1,5 @@
 // The Keymeter dashboard: sign in with an API key, choose an account, see its Section 4 document (the
-// API's own printable HTML, shown in a sandboxed frame) and download it as CSV. Everything goes
+// API's own printable HTML, shown in a sandboxed frame) and download it as CSV, or the customer energy report as PDF. Everything goes
 // through the public /v1 API with the key as a Bearer token; nothing is rendered from untrusted text
 // except through textContent.
 const KEY = 'keymeter.apiKey';
@@ -71,16 +71,21 @@ async function show(accountId) {
   $('profile').hidden = false;
   current = { accountId, query: q };
   $('csv').disabled = false;
+  $('pdf').disabled = false;
   status(`Section 4 of ${accountId}`);
 }
 
 async function download(accept, extension) {
   if (!current) return;
-  const res = await api(`/v1/accounts/${encodeURIComponent(current.accountId)}/energy-profile${current.query}`, accept);
+  const period = $('period').value.trim();
+  const path = extension === 'pdf'
+    ? `/v1/accounts/${encodeURIComponent(current.accountId)}/report?format=pdf${period ? `&period=${encodeURIComponent(period)}` : ''}`
+    : `/v1/accounts/${encodeURIComponent(current.accountId)}/energy-profile${current.query}`;
+  const res = await api(path, accept);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = `${current.accountId}-section4.${extension}`;
+  a.download = extension === 'pdf' ? `${current.accountId}-energy-report${period ? `-${period}` : ''}.pdf` : `${current.accountId}-section4.${extension}`;
   document.body.append(a);
   a.click();
   a.remove();
@@ -101,6 +106,7 @@ $('signin').addEventListener('submit', guard(async () => {
 }));
 $('choose').addEventListener('submit', guard(() => show($('account').value)));
 $('csv').addEventListener('click', guard(() => download('text/csv', 'csv')));
+$('pdf').addEventListener('click', guard(() => download('application/pdf', 'pdf')));
 $('signout').addEventListener('click', () => showSignedOut());
 
 if (sessionStorage.getItem(KEY)) guard(loadAccounts)();

@@ -14,6 +14,7 @@ import { buildSection4 } from '../../section4/build.js';
 import { section4Csv } from '../../section4/render-csv.js';
 import { section4Html } from '../../section4/render-html.js';
 import { requireAccountRead } from '../auth.js';
+import { negotiate } from '../negotiate.js';
 import { problemResponses } from '../problem.js';
 import { EnergyProfile } from '../schemas/energy-profile.js';
 
@@ -23,39 +24,9 @@ const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date 
 export const ENERGY_PROFILE_TYPES = ['application/json', 'text/csv', 'text/html'] as const;
 export type EnergyProfileType = (typeof ENERGY_PROFILE_TYPES)[number];
 
-/**
- * Proactive negotiation on `Accept` (RFC 9110 §12.5.1): each offered type takes the q of the most
- * specific media range that matches it (`text/csv` over `text/*` over `*\/*`); the highest q above 0
- * wins, ties go to ENERGY_PROFILE_TYPES order. No header (or an empty one) means JSON; a header that
- * accepts none of them gives null (406). Media-type parameters other than q are ignored.
- */
+/** The representation `Accept` asks for (src/api/negotiate.ts, RFC 9110 §12.5.1); no header means JSON, null a 406. */
 export function negotiateEnergyProfileType(accept: string | undefined): EnergyProfileType | null {
-  if (accept === undefined || accept.trim() === '') return 'application/json';
-  const ranges: { type: string; subtype: string; q: number }[] = [];
-  for (const part of accept.split(',')) {
-    const [range, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
-    const m = /^([a-z0-9!#$%&'*+.^_`|~-]+)\/([a-z0-9!#$%&'*+.^_`|~-]+)$/.exec(range ?? '');
-    if (!m) continue;
-    const qParam = params.find((p) => /^q\s*=/.test(p));
-    const q = qParam === undefined ? 1 : Number(qParam.slice(qParam.indexOf('=') + 1).trim());
-    if (!Number.isFinite(q) || q < 0 || q > 1) continue;
-    ranges.push({ type: m[1]!, subtype: m[2]!, q });
-  }
-  let best: { type: EnergyProfileType; q: number } | null = null;
-  for (const offered of ENERGY_PROFILE_TYPES) {
-    const [type, subtype] = offered.split('/') as [string, string];
-    let specificity = -1;
-    let q = 0;
-    for (const r of ranges) {
-      const s = r.type === type && r.subtype === subtype ? 2 : r.type === type && r.subtype === '*' ? 1 : r.type === '*' && r.subtype === '*' ? 0 : -1;
-      if (s > specificity) {
-        specificity = s;
-        q = r.q;
-      }
-    }
-    if (q > 0 && (best === null || q > best.q)) best = { type: offered, q };
-  }
-  return best?.type ?? null;
+  return negotiate(accept, ENERGY_PROFILE_TYPES);
 }
 
 /** The page forbids everything but its own inline CSS: no script can run even if some text were not escaped. */

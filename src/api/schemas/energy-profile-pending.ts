@@ -1,58 +1,34 @@
 /**
- * The Section 4 items not delivered yet (CONTRACT.md "The Section 4 document"): rate comparison, outage
- * analysis, measured power quality, forecast and transformer aging. Each takes today's placeholder
+ * The Section 4 items not delivered yet (CONTRACT.md "The Section 4 document"): outage analysis,
+ * measured power quality, forecast and transformer aging (the rate comparison is delivered:
+ * rate-comparison.ts). Each takes today's placeholder
  * `{status: "not yet available"}` or the CONTRACT.md target shape, and every object is loose, so the
  * work that delivers an item can add fields without breaking responses; it should then make the item
  * strict and move it into energy-profile.ts with the delivered ones.
  */
 import { z } from 'zod';
-import { Count, Ids, Instant, month, year } from './section4-fields.js';
+import { Count, Instant, month, year } from './section4-fields.js';
 
 /** The status of an item whose computation is not delivered yet. */
 export const NOT_YET_STATUS = z.literal('not yet available');
 
 export const NotYetAvailable = z
-  .looseObject({ status: NOT_YET_STATUS })
-  .meta({ id: 'NotYetAvailable', description: 'An item not delivered yet: no figures' });
+  .strictObject({ status: z.string().describe('why there are no figures: "not yet available", or the missing data (e.g. "no meter with phase-voltage channels")') })
+  .meta({ id: 'NotYetAvailable', description: 'An item without figures, and why' });
 
-/** Today's placeholder or the CONTRACT.md target shape (listed first). */
+/** The CONTRACT.md target shape (listed first), or a status saying why there are no figures. */
 export const notYetOr = <T extends z.ZodType>(target: T, description: string) => z.union([target, NotYetAvailable]).describe(description);
-
-// ---- item 5: rate comparison ----------------------------------------------------------------------
-
-export const RateComparisonPending = z
-  .looseObject({
-    status: NOT_YET_STATUS,
-    current: z.string().nullable().describe("the first site's current tariff id; null when none"),
-    candidates: Ids.describe("the first site's candidate tariff ids"),
-  })
-  .meta({ id: 'RateComparisonPending', description: 'The rate comparison before it is delivered: the tariffs it will compare' });
-
-export const RateComparison = z
-  .looseObject({
-    current: z.string().nullable().describe('current tariff id'),
-    cheapest: z.string().nullable().describe('id of the cheapest tariff for the period'),
-    savingsUsd: z.number().nullable().describe('cost on the current tariff minus cost on the cheapest, USD'),
-    tariffs: z.array(z.looseObject({
-      id: z.string(),
-      name: z.string(),
-      totalUsd: z.number().describe('cost of the period on this tariff, USD'),
-      monthly: z.array(z.looseObject({
-        month: month(),
-        energyUsd: z.number().describe('USD'),
-        demandUsd: z.number().describe('USD'),
-        fixedUsd: z.number().describe('USD'),
-        totalUsd: z.number().describe('USD'),
-      })),
-    })),
-  })
-  .meta({ id: 'RateComparison', description: 'The period billed on the current and candidate tariffs (CONTRACT.md target shape)' });
 
 // ---- item 6: transformer aging --------------------------------------------------------------------
 
 export const TransformerAging = z
-  .looseObject({ status: NOT_YET_STATUS.optional() })
-  .describe('IEEE C57.91 aging details: {status: "not yet available"} until the thermal model is delivered');
+  .looseObject({
+    status: z.string().optional().describe('why there is no thermal model (no kVA rating, no metered kWh, a dry-type class)'),
+    lossOfLifeShare: z.number().optional().describe('loss of life / 180,000 h normal insulation life'),
+    peakHotSpotC: z.number().nullable().optional().describe('highest winding hot-spot temperature, °C'),
+    hoursAboveNameplate: z.number().optional(),
+  })
+  .describe('IEEE C57.91 clause 7 thermal model over the period: loss-of-life share, peak hot spot, hours above nameplate, the parameters used; or why there is none');
 
 // ---- item 8: measured power quality ---------------------------------------------------------------
 
@@ -104,12 +80,12 @@ export const Forecast = z
     dayAhead: z
       .array(z.looseObject({
         ts: Instant.describe('interval start, ISO 8601 instant'),
-        kw: z.number().describe('forecast average kW of the interval'),
-        low: z.number().describe('lower bound, kW'),
-        high: z.number().describe('upper bound, kW'),
+        kw: z.number().nullable().describe('forecast average kW of the interval'),
+        low: z.number().nullable().describe('lower bound, kW'),
+        high: z.number().nullable().describe('upper bound, kW'),
       }))
       .describe('the local day after `to`, from data up to the end of `to`'),
-    monthly: z.array(z.looseObject({ month: month(), kwh: z.number().describe('kWh'), peakKw: z.number().describe('kW') })).describe('the 12 months after `to`'),
+    monthly: z.array(z.looseObject({ month: month(), kwh: z.number().nullable().describe('kWh'), peakKw: z.number().nullable().describe('kW') })).describe('the 12 months after `to`'),
     backtest: z.looseObject({ ...errorMetrics, baseline: z.looseObject(errorMetrics).describe('the same metrics for the baseline model') }),
   })
   .meta({ id: 'Forecast', description: 'Load forecast (CONTRACT.md target shape)' });

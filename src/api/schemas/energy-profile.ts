@@ -6,7 +6,7 @@
  * - Delivered items are strict: the route's serializer validates every response against this schema,
  *   so a field that build.ts adds without declaring it here fails loudly (a 500 and a failing
  *   test/api/energy-profile.schema.test.ts) instead of reaching clients undocumented.
- * - Items not delivered yet (rate comparison, outage analysis, power-quality measurements, forecast,
+ * - Items not delivered yet (outage analysis, power-quality measurements, forecast,
  *   transformer aging; in energy-profile-pending.ts) accept both today's `{status: "not yet available"}`
  *   and the CONTRACT.md target shape, and are loose so that later work can add to them without
  *   breaking responses.
@@ -17,8 +17,9 @@ import { z } from 'zod';
 import { COOLING_CLASSES, Bill, Equipment, Payment, PowerQuality, SUPPLY_NODE_KINDS } from '../../core/bundle/schema.js';
 import { INTERVAL_MINUTES, UNITS_BY_KIND } from '../../core/channels.js';
 import {
-  Forecast, Harmonics, NOT_YET_STATUS, OutageYear, RateComparison, RateComparisonPending, TransformerAging, VoltageCompliance, VoltageEvents, notYetOr,
+  Forecast, Harmonics, NOT_YET_STATUS, OutageYear, TransformerAging, VoltageCompliance, VoltageEvents, notYetOr,
 } from './energy-profile-pending.js';
+import { RateComparison } from './rate-comparison.js';
 import { Completeness, Count, Ids, Instant, LocalDate, completeness, month, year } from './section4-fields.js';
 
 // ---- account, period -------------------------------------------------------------------------------
@@ -42,9 +43,10 @@ const kwh = (what: string) => z.number().nullable().describe(`kWh ${what}, 3 dec
 const peakKw = () => z.number().nullable().describe('highest interval demand, kW (interval kWh x 60 / interval minutes), 3 decimals; null without data');
 const peakAt = () => Instant.nullable().describe('start of the peak interval, ISO 8601 UTC instant; null without data');
 
-const ElectricMonth = z.strictObject({ month: month(), kwh: kwh('in the month'), peakKw: peakKw(), peakAt: peakAt(), completeness: completeness("the month's") });
-const ElectricYear = z.strictObject({ year: year(), kwh: kwh('in the year'), peakKw: peakKw(), peakAt: peakAt(), completeness: completeness("the year's") });
-const ElectricDay = z.strictObject({ date: LocalDate.describe('local date'), kwh: kwh('in the day'), completeness: completeness("the day's") });
+const estimatedShare = () => Completeness.describe('share of the present intervals whose value is estimated (VEE), 0..1');
+const ElectricMonth = z.strictObject({ month: month(), kwh: kwh('in the month'), peakKw: peakKw(), peakAt: peakAt(), completeness: completeness("the month's"), estimatedShare: estimatedShare() });
+const ElectricYear = z.strictObject({ year: year(), kwh: kwh('in the year'), peakKw: peakKw(), peakAt: peakAt(), completeness: completeness("the year's"), estimatedShare: estimatedShare() });
+const ElectricDay = z.strictObject({ date: LocalDate.describe('local date'), kwh: kwh('in the day'), completeness: completeness("the day's"), estimatedShare: estimatedShare() });
 
 const avgKw = z.number().nullable();
 
@@ -108,6 +110,7 @@ const meteredConsumption = (commodity: 'gas' | 'water', id: string) =>
           quantity: z.number().nullable().describe('consumption in `unit`, 3 decimals; null when no interval is present'),
           unit: z.enum(UNITS_BY_KIND[commodity] as [string, ...string[]]),
           completeness: completeness("the month's"),
+          estimatedShare: estimatedShare(),
           meterId: z.string(),
         }))
         .describe('one row per meter and month, by month then meter'),
@@ -200,8 +203,8 @@ export const TransformerProfile = z
     hoursOverloaded: z.number().nullable().describe('hours in intervals above 100 % of the rating; null without kVA or meter data'),
     averageLoadPct: z.number().nullable().describe('mean interval load, % of the rating, 2 decimals'),
     completeness: Completeness.nullable().describe("share of the period's intervals with data at every meter, 0..1"),
-    equivalentAgingFactor: z.number().nullable().describe('IEEE C57.91 F_EQA; null until the thermal model is delivered'),
-    lossOfLifeHours: z.number().nullable().describe('IEEE C57.91 loss of life over the period, hours; null until the thermal model is delivered'),
+    equivalentAgingFactor: z.number().nullable().describe('IEEE C57.91 F_EQA over the hours with load data; null without a thermal model'),
+    lossOfLifeHours: z.number().nullable().describe('IEEE C57.91 loss of life over the period, hours (F_EQA x hours); null without a thermal model'),
     aging: TransformerAging,
     maintenance: MaintenanceStatus,
   })
@@ -229,7 +232,11 @@ const pqNeeds = {
 export const PowerQualityProfile = z
   .strictObject({
     ...pqNeeds,
-    sites: z.array(z.strictObject({ siteId: z.string(), ...pqNeeds })).describe('the same, per site'),
+    sites: z.array(z.strictObject({
+      siteId: z.string(), ...pqNeeds,
+      meterId: z.string().nullable().optional().describe('the meter with phase-voltage channels analysed'),
+      measured: z.looseObject({}).optional().describe("the site's own voltage, events and harmonics summary"),
+    })).describe('the same, per site'),
     voltage: notYetOr(VoltageCompliance, 'voltage compliance, or not yet available'),
     events: notYetOr(VoltageEvents, 'voltage events, or not yet available'),
     harmonics: notYetOr(Harmonics, 'harmonic distortion, or not yet available'),
@@ -250,7 +257,7 @@ export const OneLineDiagram = z
 
 export const Outages = z
   .looseObject({
-    status: NOT_YET_STATUS.optional().describe('present while the outage analysis is not delivered (annual is then empty)'),
+    status: z.string().optional().describe('why there is no outage analysis (annual is then empty)'),
     annual: z.array(OutageYear),
     system: z
       .array(z.strictObject({
@@ -298,7 +305,7 @@ export const EnergyProfile = z
     energyCostShare: EnergyCostShare,
     factors: Factors,
     systemShare: SystemShare,
-    rateComparison: z.union([RateComparison, RateComparisonPending]).describe('item 5: the rate comparison, or what it will compare'),
+    rateComparison: RateComparison.describe('item 5: the rate comparison (rate-comparison.ts); GET /v1/accounts/{accountId}/rate-comparison has the full detail'),
     transformers: z.array(TransformerProfile),
     equipment: z.array(EquipmentItem),
     powerQuality: PowerQualityProfile,

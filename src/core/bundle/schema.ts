@@ -25,6 +25,12 @@ function isIanaZone(zone: string): boolean {
 }
 export const TimeZone = z.string().refine(isIanaZone, 'must be an IANA time zone such as America/Chicago');
 
+/**
+ * A public-holiday calendar: an ISO 3166-1 alpha-2 country code, optionally with an ISO 3166-2
+ * subdivision ("US", "US-NY"). Whether the calendar exists is checked at import (src/db/bundle-store.ts).
+ */
+export const HolidayCalendar = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 country code, optionally with a subdivision: "US", "US-NY"');
+
 export const Channel = z.strictObject({
   kind: z.enum(CHANNEL_KINDS),
   unit: z.string().optional(),
@@ -119,6 +125,8 @@ export const Site = z.strictObject({
   nominalVoltage: Positive.optional(),
   currentTariff: Id.optional(),
   candidateTariffs: z.array(Id).default([]),
+  /** Keymeter extension: the public holidays that use the weekend schedules of the site's tariffs; absent: none. */
+  holidays: HolidayCalendar.optional(),
   meters: z.array(Meter).default([]),
   transformers: z.array(Transformer).default([]),
   equipment: z.array(Equipment).default([]),

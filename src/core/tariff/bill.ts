@@ -8,7 +8,7 @@
  * present data (missing is never zero) and has `complete: false`.
  */
 import { billingFrame, type BillingFrame, type BillingFrameOptions } from './billing-frame.js';
-import { demandBasisKw, demandCharges, periodPeaks, type DemandLine, type FlatDemandLine } from './demand.js';
+import { demandBasis, demandCharges, type DemandLine, type FlatDemandLine } from './demand.js';
 import { energyCharges, type EnergyLine } from './energy.js';
 import { toCents, toUsd } from './tiers.js';
 import type { UrdbTariff } from './urdb-rate.js';
@@ -62,8 +62,7 @@ export interface TariffBills {
 
 /** Bills every period of a prepared frame under one tariff (one pass for energy, one or two for demand). */
 export function computeBills(frame: BillingFrame, tariff: UrdbTariff): TariffBills {
-  const { kw, basisMinutes } = demandBasisKw(frame, tariff.demandWindowMinutes);
-  const peaks = periodPeaks(frame, kw);
+  const { kw, basisMinutes, peaks } = demandBasis(frame, tariff.demandWindowMinutes);
   const energy = energyCharges(frame, tariff, peaks);
   const demand = demandCharges(frame, tariff, kw, peaks);
   const periods = frame.periods.map((bp, p): PeriodBill => {

@@ -57,6 +57,25 @@ export interface PeriodDemand {
   coincidentUsd: number;
 }
 
+/**
+ * The demand basis of a frame for one window, with its per-period peaks: memoized per frame (a frame is
+ * immutable and every tariff of a comparison bills the same one), so six tariffs with a 15-minute window
+ * allocate one kW array, not six. The arrays are shared: callers only read them.
+ */
+const basisMemo = new WeakMap<BillingFrame, Map<number, { kw: Float64Array; basisMinutes: number; peaks: Float64Array }>>();
+
+export function demandBasis(frame: BillingFrame, windowMinutes: number): { kw: Float64Array; basisMinutes: number; peaks: Float64Array } {
+  let byWindow = basisMemo.get(frame);
+  if (!byWindow) basisMemo.set(frame, (byWindow = new Map()));
+  let hit = byWindow.get(windowMinutes);
+  if (!hit) {
+    const { kw, basisMinutes } = demandBasisKw(frame, windowMinutes);
+    hit = { kw, basisMinutes, peaks: periodPeaks(frame, kw) };
+    byWindow.set(windowMinutes, hit);
+  }
+  return hit;
+}
+
 /** Demand-basis kW per interval (NaN where unknown) and the minutes each value stands for. */
 export function demandBasisKw(frame: BillingFrame, windowMinutes: number): { kw: Float64Array; basisMinutes: number } {
   const { values, intervalMinutes } = frame.kwh;
@@ -68,7 +87,7 @@ export function demandBasisKw(frame: BillingFrame, windowMinutes: number): { kw:
     return { kw, basisMinutes: intervalMinutes };
   }
   if (windowMinutes % intervalMinutes !== 0) {
-    throw new KeymeterError('KM_VALIDATION', `demandwindow: a ${windowMinutes}-minute demand window cannot be built from ${intervalMinutes}-minute intervals`, {
+    throw new KeymeterError('KM_TARIFF_UNSUPPORTED', `demandwindow: a ${windowMinutes}-minute demand window cannot be built from ${intervalMinutes}-minute intervals`, {
       issues: [{ path: 'demandwindow', message: `not a multiple of the series interval (${intervalMinutes} min)` }],
     });
   }

@@ -8,8 +8,18 @@
  * present and flagged incomplete by its completeness.
  *
  * Tiers (OpenEI URDB `energyratestructure`: periods x tiers, `max` the cumulative upper limit in
- * `unit`) are cumulative within one energy period over the billing period: the first `max` kWh of that
- * period's usage are billed at tier 1, and so on. The limit's unit sets its scale:
+ * `unit`) apply to the billing period's total kWh over ALL its energy periods, and each period takes its
+ * share of every tier in proportion to its kWh: with T the period's total and E_p the kWh of energy
+ * period p, p is billed E_p / T x (tiered cost of T at p's prices). This is how NREL SAM bills URDB rates
+ * (NREL/ssc ssc/cmod_utilityrate5.cpp `ur_calc`: "distribute across tier boundaries ... prorate based on
+ * total net per period / total net"; shared/lib_utility_rate_equations.cpp refuses different tier limits
+ * within a month: "Tiers within a month should be the same for TOU rates"), and REopt.jl bounds each
+ * tier by the sum of a month's purchases over all time steps (src/constraints/electric_utility_constraints.jl
+ * `add_energy_tier_constraints`, `energy_tier_limits[month, tier]`). urdb-rate.ts refuses a rate whose
+ * tiered periods in one month have different limits. A period with one tier is billed E_p x its price.
+ * Note that with declining blocks across TOU periods, more kWh in a cheap period can lower what the
+ * other periods pay (each kWh's share of the lower, dearer tiers shrinks): that is the rate, not a bug.
+ * The limit's unit sets its scale:
  * - "kWh": per billing period;
  * - "kWh daily": per day, so x days in the billing period;
  * - "kWh/kW": per kW of billing demand, so x the period's peak demand-basis kW (demand.ts; no ratchet).
@@ -18,7 +28,7 @@
  */
 import type { BillingFrame } from './billing-frame.js';
 import { tieredCost, toCents, toUsd } from './tiers.js';
-import type { UrdbTariff } from './urdb-rate.js';
+import type { EnergyPeriod, UrdbTariff } from './urdb-rate.js';
 
 const HOURS = 24;
 
@@ -64,16 +74,28 @@ export function energyCharges(frame: BillingFrame, tariff: UrdbTariff, peaks: Fl
   return frame.periods.map((bp, p): PeriodEnergy => {
     const lines: EnergyLine[] = [];
     let cents = 0;
+    let totalKwh = 0;
+    for (let e = 0; e < nPeriods; e++) totalKwh += kwh[p * nPeriods + e]!;
     for (let e = 0; e < nPeriods; e++) {
       const k = p * nPeriods + e;
       if (seen[k] === 0) continue;
       const table = energy!.periods[e]!;
-      const scale = table.unit === 'kWh daily' ? bp.days : table.unit === 'kWh/kW' ? Math.max(0, peaks[p]!) : 1;
-      const c = toCents(tieredCost(kwh[k]!, table, scale));
+      const c = toCents(periodCost(kwh[k]!, totalKwh, table, bp.days, peaks[p]!));
       cents += c;
       lines.push({ period: e, kwh: kwh[k]!, usd: toUsd(c) });
     }
     const fuelCents = toCents(fuelUsd[p]!);
     return { lines, fuelAdjustmentUsd: toUsd(fuelCents), usd: toUsd(cents + fuelCents) };
   });
+}
+
+/**
+ * Cost of energy period e's `kwh` within a billing period whose total over all energy periods is
+ * `totalKwh`: its share kwh / total of the tiered cost of the total (SAM's proration, above). One tier,
+ * or a total of zero or less (net export, priced at the first tier as tieredCost does): kwh x price.
+ */
+function periodCost(kwh: number, totalKwh: number, table: EnergyPeriod, days: number, peakKw: number): number {
+  if (table.limits.length === 1 || !(totalKwh > 0)) return kwh * table.prices[0]!;
+  const scale = table.unit === 'kWh daily' ? days : table.unit === 'kWh/kW' ? Math.max(0, peakKw) : 1;
+  return (kwh / totalKwh) * tieredCost(totalKwh, table, scale);
 }

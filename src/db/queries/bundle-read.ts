@@ -86,6 +86,7 @@ export async function readBundle(db: pg.Pool | pg.ClientBase, accountId: string)
     put(site, 'nominalVoltage', s.nominal_voltage_v);
     put(site, 'currentTariff', s.current_tariff_id);
     site.candidateTariffs = s.candidate_tariff_ids;
+    put(site, 'holidays', s.holidays);
     site.meters = (metersBySite.get(sid) ?? []).map((m) => {
       const meter: Row = { id: m.id, commodity: m.commodity };
       put(meter, 'protocol', m.protocol);

@@ -13,7 +13,7 @@ const T = (table: string, keys: string[], scope: string, columns: Record<string,
 
 const SITES = T('sites', ['id'], 'account_id', {
   id: 'text', account_id: 'text', position: 'int', name: 'text', timezone: 'text', nominal_voltage_v: 'float8',
-  current_tariff_id: 'text', candidate_tariff_ids: 'text[]',
+  current_tariff_id: 'text', candidate_tariff_ids: 'text[]', holidays: 'text',
 });
 const METERS = T('meters', ['id'], 'site_id', { id: 'text', site_id: 'text', position: 'int', commodity: 'text', protocol: 'text', modbus: 'jsonb' });
 const CHANNELS = T('channels', ['meter_id', 'kind'], 'meter_id', { meter_id: 'text', kind: 'text', position: 'int', unit: 'text', interval_minutes: 'smallint' });
@@ -104,7 +104,7 @@ export async function upsertBundle(client: pg.ClientBase, b: AccountBundle, acto
 
   const sites = b.sites.map((s, position) => ({
     id: s.id, account_id: b.id, position, name: s.name, timezone: s.timezone, nominal_voltage_v: opt(s.nominalVoltage),
-    current_tariff_id: opt(s.currentTariff), candidate_tariff_ids: s.candidateTariffs,
+    current_tariff_id: opt(s.currentTariff), candidate_tariff_ids: s.candidateTariffs, holidays: opt(s.holidays),
   }));
   const meters = b.sites.flatMap((s) => s.meters.map((m, position) => ({
     id: m.id, site_id: s.id, position, commodity: m.commodity, protocol: opt(m.protocol), modbus: opt(m.modbus),

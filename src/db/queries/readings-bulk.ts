@@ -30,6 +30,7 @@ export const readingsBulkQueries = {
              select s.channel_id, s.ts, i.value, s.value, s.quality, $1::text
                from readings_stage s join incoming i on i.channel_id = s.channel_id and i.ts = s.ts
               where s.seq <> i.seq and s.value is distinct from i.value
+                and not exists (select 1 from reading_conflicts k where k.channel_id = s.channel_id and k.ts = s.ts and k.incoming_value = s.value)
              returning 1
            ), ${mergeIncomingCtes('$1')}
            select (select count(*) from inserted)::int as inserted,

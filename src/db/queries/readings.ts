@@ -27,6 +27,8 @@ export function mergeIncomingCtes(sourceParam: string): string {
              join readings r on r.channel_id = i.channel_id and r.ts = i.ts
             where r.value is distinct from i.value
               and not exists (select 1 from inserted x where x.channel_id = i.channel_id and x.ts = i.ts)
+              -- The same conflicting value again (a redelivery, a re-imported file) is already kept aside.
+              and not exists (select 1 from reading_conflicts k where k.channel_id = i.channel_id and k.ts = i.ts and k.incoming_value = i.value)
            returning 1
          ), versioned as (
            -- migrations/0005: raise the version of every channel that got a reading. Sorted, so two
@@ -60,7 +62,7 @@ export interface ReadingsBatch {
 export interface InsertOutcome {
   inserted: number;
   conflicts: number;
-  /** Same (channel, ts) and same value as stored: nothing written. */
+  /** Same (channel, ts) and same value as stored, or a conflict already kept aside with this value: nothing written. */
   duplicates: number;
 }
 
