@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { API_VERSION } from './api/app.js';
 import { demoCommand } from './commands/demo.js';
+import { forecastCommand, type ForecastOptions } from './commands/forecast.js';
 import { importAccountCommand } from './commands/import-account.js';
 import { importCsvCommand, type ImportCsvOptions } from './commands/import-csv.js';
 import { importGreenButtonCommand } from './commands/import-greenbutton.js';
@@ -115,6 +116,13 @@ program
   .requiredOption('--format <format>', 'pdf or html')
   .requiredOption('--out <file>', 'where to write the report')
   .action((opts: ReportOptions) => reportCommand(rt(), opts));
+
+program
+  .command('forecast')
+  .description("make and store forecasts (what `serve` does daily): as of yesterday in each account's zone, for every account with electric kWh")
+  .option('--account <id...>', 'only these accounts')
+  .option('--as-of <date>', 'the last local day of data to use, YYYY-MM-DD (a day that has ended)')
+  .action((opts: ForecastOptions) => forecastCommand(rt(), opts));
 
 const keys = program.command('keys').description('API keys');
 keys

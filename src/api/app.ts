@@ -23,6 +23,7 @@ import { energyProfileRoutes } from './routes/energy-profile.js';
 import { engineeringRoutes } from './routes/engineering.js';
 import { accountReportRoutes } from './routes/account-report.js';
 import { rateComparisonRoutes } from './routes/rate-comparison.js';
+import { forecastRoutes } from './routes/forecasts.js';
 import { greenButtonRoutes } from './routes/greenbutton.js';
 import { readingsRoutes } from './routes/readings.js';
 import { editRoutes } from './routes/edits.js';
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(reportRoutes, { db: deps.db });
       await v1.register(engineeringRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
       await v1.register(accountReportRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
+      await v1.register(forecastRoutes, { db: deps.db, ...(deps.nowMs ? { nowMs: deps.nowMs } : {}) });
     },
     { prefix: '/v1' },
   );

@@ -126,6 +126,7 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
         `  demo API key (admin): ${key.key}`,
         `  Section 4  curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[0]?.id ?? ''}/energy-profile"`,
         `  rates      curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[bundles.length - 1]?.id ?? ''}/rate-comparison"`,
+        `  forecast   curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[0]?.id ?? ''}/forecast"   (stored daily; beside what was measured since)`,
         `  reports    curl -H "Authorization: Bearer ${key.key}" "${base}/v1/report-schedules"   (a monthly PDF of ${bundles[0]?.id ?? ''}; keymeter report for one-offs)`,
         `  readings   curl -H "Authorization: Bearer ${key.key}" "${base}/v1/meters/${meter}/readings?channel=kwh_del&from=${day}T00:00:00Z&limit=96"`,
         '',

@@ -23,7 +23,7 @@ export async function startServing(rt: Runtime, db?: Database): Promise<Serving>
     const app = await buildApp({ config: rt.config, db: database, log: rt.log });
     // Loaded here, not at start-up: pg-boss, nodemailer and PDFKit are for the commands that serve.
     const { ReportService } = await import('../reports/manager.js');
-    reports = new ReportService({ pool: database.pool, log: rt.log, config: rt.config });
+    reports = new ReportService({ pool: database.pool, log: rt.log, config: rt.config, forecasts: true });
     const service = reports;
     // The worker stops with the API, before whoever called app.close() closes the pool it runs on.
     app.addHook('onClose', async () => service.stop());

@@ -1,7 +1,8 @@
 /**
  * The report schedule service that `keymeter serve` and `keymeter demo` run beside the API: pg-boss on
  * the process's pool (queue.ts), a once-a-minute tick that fires due schedules (timekeeper.ts), and a
- * worker for the run jobs (worker.ts). Any number of processes may run it against one server database;
+ * worker for the run jobs (worker.ts); with `forecasts`, also the daily stored forecasts on the same
+ * pg-boss (src/forecasts/schedule.ts). Any number of processes may run it against one server database;
  * the embedded database has one process anyway.
  */
 import type PgBoss from 'pg-boss';
@@ -10,6 +11,8 @@ import type { Pool } from '../db/pool.js';
 import { toError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AnalysisCache } from '../section4/analysis.js';
+import { fireDueForecasts, runForecastJob, startForecastSchedule, type ForecastJob, type ForecastScheduleDeps } from '../forecasts/schedule.js';
+import type { MakeOutcome } from '../forecasts/store.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { RUN_QUEUE, startQueue, TICK_CRON, TICK_QUEUE, type QueueOptions, type RunJobData } from './queue.js';
 import { fireDueSchedules, type Fired } from './timekeeper.js';
@@ -36,6 +39,8 @@ export interface ReportServiceOptions {
   leaseMs?: number;
   /** Schedule the pg-boss cron tick (default true); tests call fireDue themselves. */
   tick?: boolean;
+  /** Also make the daily stored forecasts on the same queue (src/forecasts/schedule.ts); `keymeter serve` turns it on. */
+  forecasts?: boolean;
 }
 
 export class ReportService {
@@ -80,7 +85,25 @@ export class ReportService {
       if (job) await this.runJob(job.data);
     });
     await this.fireDue().catch((err: unknown) => this.#log.warn({ err: toError(err) }, 'first report tick failed'));
-    this.#log.info({ smtp: this.#mailer !== undefined }, 'report schedules running');
+    if (this.#opts.forecasts ?? false) {
+      await startForecastSchedule(this.#forecastDeps(), boss, { pollingIntervalSeconds, tick: this.#opts.tick ?? true });
+    }
+    this.#log.info({ smtp: this.#mailer !== undefined, forecasts: this.#opts.forecasts ?? false }, 'report schedules running');
+  }
+
+  #forecastDeps(): ForecastScheduleDeps {
+    return { pool: this.#opts.pool, log: this.#opts.log.child({ component: 'forecasts' }), nowMs: this.#now };
+  }
+
+  /** Enqueues the forecasts due now (the hourly forecast tick does this). */
+  async fireDueForecasts(nowMs = this.#now()): Promise<ForecastJob[]> {
+    if (!this.#boss) throw new Error('the report service is not started');
+    return fireDueForecasts(this.#forecastDeps(), this.#boss, nowMs);
+  }
+
+  /** One forecast job, as the worker runs it. */
+  runForecastJob(job: ForecastJob): Promise<MakeOutcome> {
+    return runForecastJob(this.#forecastDeps(), job);
   }
 
   /** Fires the due schedules now (the tick does this once a minute). */

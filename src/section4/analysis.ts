@@ -17,10 +17,9 @@ import { sumAligned, transformerLoading } from '../core/transformer-loading.js';
 import type { IntervalSeries } from '../core/series.js';
 import type { Pool } from '../db/pool.js';
 import { selectChannelsOfMeters } from '../db/queries/series.js';
-import { forecast } from '../core/forecast/forecast.js';
 import type { TransformerThermal } from '../core/transformer-thermal.js';
 import { eventsFingerprint, selectMeterEvents } from '../db/queries/engineering.js';
-import { publicHolidays } from '../holidays/public-holidays.js';
+import { accountForecast } from '../forecasts/compute.js';
 import { accountOutages, powerQualitySummary, sitePowerQuality, transformerAging } from './engineering.js';
 import { siteRateComparisons, type RateInputs, type SiteRateComparison } from './rate-analysis.js';
 import { electricTotals, fetchAccountSeries } from './series.js';
@@ -188,30 +187,18 @@ async function compute(pool: Pool, bundle: AccountBundle, timeZone: string, star
   };
 }
 
-/** Minimum history for a forecast: four weeks (the day-ahead model validates on the 28 days before its origin). */
-const FORECAST_MIN_DAYS = 28;
-
 /**
  * Item 12: day-ahead and 12-month forecasts from the account's kWh up to the end of the period, with
- * the site's public holidays (bundle `holidays`) as Sundays. The detail of the model stays out of the
- * document (it is in GET /v1/accounts/{id}/forecast).
+ * the site's public holidays (bundle `holidays`) as Sundays (src/forecasts/compute.ts). The detail of the
+ * model stays out of the document (stored forecasts carry it: GET /v1/accounts/{id}/forecast).
  */
 function forecastItem(bundle: AccountBundle, timeZone: string, kwh: IntervalSeries | undefined): Record<string, unknown> {
-  if (!kwh) return { status: 'no electric interval data' };
-  const days = (kwh.values.length * kwh.intervalMinutes) / 1440;
-  let present = 0;
-  for (let i = 0; i < kwh.values.length; i++) if (kwh.values[i] === kwh.values[i]) present++;
-  if (days < FORECAST_MIN_DAYS || present * kwh.intervalMinutes < FORECAST_MIN_DAYS * 1440 * 0.5) {
-    return { status: `not enough interval data for a forecast (at least ${FORECAST_MIN_DAYS} days, half of them present)` };
-  }
-  const code = bundle.sites[0]?.holidays;
-  const firstYear = new Date(kwh.startMs).getUTCFullYear();
-  const holidays = code ? publicHolidays(code, firstYear, firstYear + Math.ceil(days / 365) + 2) : [];
-  const f = forecast(kwh, { timeZone, holidays });
+  const f = accountForecast(bundle, timeZone, kwh);
+  if ('status' in f) return f;
   return {
     dayAhead: f.dayAhead,
     monthly: f.monthly,
     backtest: f.backtest,
-    model: { dayAhead: f.detail.dayAhead.description, holidays: code ?? null },
+    model: { dayAhead: f.detail.dayAhead.description, holidays: f.holidays },
   };
 }

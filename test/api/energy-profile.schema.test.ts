@@ -16,9 +16,12 @@ import { buildTestApp, fixtureBundle, type TestApp } from '../helpers/app.js';
  * build.ts adds without declaring it fails here; items not delivered yet take both their placeholder and
  * the CONTRACT.md target shape, with room for more fields.
  */
-const NOW = Date.UTC(2025, 4, 10, 12);
+const NOW = Date.UTC(2025, 4, 20, 12);
 const DAY_MS = 86_400_000;
-/** History from 2025-01-20 (110 days before NOW): December has no data, January starts late, March has a gap, May runs past NOW. */
+/**
+ * History from 2025-01-20 (120 days before NOW): December has no data, January starts late, March has a gap, May runs past NOW
+ * (and 16 of the period's last 28 days have data, enough for a forecast).
+ */
 const PERIOD = { from: '2024-12-01', to: '2025-05-31' };
 const QUERY = `from=${PERIOD.from}&to=${PERIOD.to}`;
 
@@ -142,7 +145,7 @@ t.test('real Section 4 documents match the EnergyProfile schema', async (t) => {
 
     const bundle = await richBundle();
     await putBundle(app, bundle);
-    await loadHistory(db.pool, db.log, demoMeterSpecs(AccountBundle.parse(bundle)), NOW, 110 * DAY_MS);
+    await loadHistory(db.pool, db.log, demoMeterSpecs(AccountBundle.parse(bundle)), NOW, 120 * DAY_MS);
     // A three-day gap in March on one meter: partial days and months, an interval missing in the sum.
     await db.pool.query(
       `delete from readings where channel_id = (select id from channels where meter_id = 'm-1001' and kind = 'kwh_del')

@@ -152,3 +152,17 @@ export async function insertTestChannel(db: TestDb, kind = 'kwh_del', intervalMi
   );
   return r.rows[0]!.id;
 }
+
+/**
+ * The pools of the "processes" a multi-worker test runs: the test database's own, plus on PostgreSQL a
+ * second pool of its own connections (as a second process would have); the embedded database serves one.
+ */
+export async function workerPools(t: Test, db: TestDb): Promise<Pick<Database, 'pool'>[]> {
+  const pools: Pick<Database, 'pool'>[] = [db];
+  if (db.backend === 'postgres') {
+    const second = await openDatabase(db.config, db.log, { url: db.url, max: 4 });
+    t.teardown(() => second.close());
+    pools.push(second);
+  }
+  return pools;
+}

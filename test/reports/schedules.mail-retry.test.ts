@@ -7,6 +7,7 @@ import { createSchedule } from '../../src/reports/schedules.js';
 import { eachBackend, type TestDb } from '../helpers/db.js';
 import { loadReportFixture } from '../helpers/report-fixture.js';
 import { startTestSmtp, type TestSmtpOptions } from '../helpers/smtp.js';
+import { until } from '../helpers/wait.js';
 
 /**
  * E-mail over SMTP to a server on loopback: a refused transfer (451) is retried by the queue until the
@@ -15,14 +16,6 @@ import { startTestSmtp, type TestSmtpOptions } from '../helpers/smtp.js';
  */
 const CREATED = Date.UTC(2025, 1, 15, 12);
 const FIRE = Date.UTC(2025, 2, 1, 12, 0, 30);
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function scenario(t: Test, db: TestDb, smtpOptions: TestSmtpOptions) {
   await loadReportFixture(db, { history: false });

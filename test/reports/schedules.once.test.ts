@@ -1,12 +1,12 @@
 import t from 'tap';
 import { loadConfig } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/db/pool.js';
 import { ReportService } from '../../src/reports/manager.js';
 import { RUN_QUEUE, TICK_QUEUE } from '../../src/reports/queue.js';
 import { createSchedule } from '../../src/reports/schedules.js';
-import { eachBackend, type TestDb } from '../helpers/db.js';
+import { eachBackend, workerPools, type TestDb } from '../helpers/db.js';
 import { loadReportFixture } from '../helpers/report-fixture.js';
 import { startTestSmtp } from '../helpers/smtp.js';
+import { until } from '../helpers/wait.js';
 
 /**
  * A schedule fires once per period, and each period's report is e-mailed once, with two workers running
@@ -19,14 +19,6 @@ const FEB_15 = Date.UTC(2025, 1, 15, 12);
 const MAR_1_FIRE = Date.UTC(2025, 2, 1, 12, 0, 30);
 const APR_1_FIRE = Date.UTC(2025, 3, 1, 11, 0, 30);
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 t.test('a schedule fires once per period and its report is sent once, even with two workers', async (t) => {
   eachBackend(t, async (t, db) => {
     await loadReportFixture(db, { history: false });
@@ -34,12 +26,7 @@ t.test('a schedule fires once per period and its report is sent once, even with 
     t.teardown(() => smtp.close());
     let clock = FEB_15;
     const config = loadConfig({ SMTP_URL: smtp.url, REPORT_FROM: 'Reports <reports@utility.example>' });
-    const pools: Pick<Database, 'pool'>[] = [db];
-    if (db.backend === 'postgres') {
-      const second = await openDatabase(db.config, db.log, { url: db.url, max: 4 });
-      t.teardown(() => second.close());
-      pools.push(second);
-    }
+    const pools = await workerPools(t, db);
     const workers = pools.map((p) => new ReportService({
       pool: p.pool, log: db.log, config, nowMs: () => clock, tick: false, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, retryBackoff: false,
     }));
