@@ -5,7 +5,8 @@
  * below the baseline's, NMBE within ±5 %. One line per series:
  *  (a) the demo accounts' electric meters (3 years of 15-minute data from the simulator, their specs from
  *      ingest/simulate/demo-specs.ts, the simulator's holidays; `bundleHolidays` repeats the latest window
- *      with the bundles' "US" public-holiday calendar, which is what a site's `holidays` would pass);
+ *      as an account whose site names the "US" calendar is forecast: the calendar's holidays its load shows
+ *      it closes on, learned per holiday; `everyCalendarHolidayCvrmse` with all of them as Sundays);
  *  (b) the hourly meter data in fixtures/meterdata (fixtures/README.md): a real UK household with its
  *      temperature, and eemeter's simulated Illinois meter with its temperature.
  * Each series is scored at four origins: the end of its data and the three month starts a quarter, a half
@@ -16,6 +17,7 @@
  */
 import { forecast, type Forecast, type ForecastOptions } from '../src/core/forecast/forecast.js';
 import { forecastFrame } from '../src/core/forecast/frame.js';
+import { siteHolidays } from '../src/forecasts/compute.js';
 import { publicHolidays } from '../src/holidays/public-holidays.js';
 import { demoSeries, fixtureSeries, type BenchSeries } from './forecast-data.js';
 import { round } from './load-bulk.js';
@@ -113,12 +115,23 @@ function score(s: BenchSeries, kind: string, extra: (origin: number, options: Fo
 
 async function* measure(): AsyncIterable<BenchResult> {
   for (const s of await demoSeries(DEMO_START_MS, DEMO_END_MS)) {
-    const years = [2022, 2027] as const;
-    const bundle = publicHolidays('US', years[0], years[1]);
     const result = score(s, 'demo');
     const latestOrigin = origins(s).at(-1)!;
-    const f = forecast(cut(s, latestOrigin), { timeZone: s.timeZone, holidays: bundle });
-    yield { ...result, bundleHolidays: { calendar: 'US (date-holidays public)', ...figures(f) } };
+    // As Keymeter forecasts an account whose site names the "US" calendar: every US public holiday, and
+    // only those the load shows the site closes on (src/forecasts/compute.ts siteHolidays).
+    const kwh = cut(s, latestOrigin);
+    const all = forecast(kwh, { timeZone: s.timeZone, holidays: publicHolidays('US', 2022, 2027) });
+    const learned = siteHolidays(kwh, s.timeZone, 'US');
+    const f = forecast(kwh, { timeZone: s.timeZone, holidays: learned.dates });
+    yield {
+      ...result,
+      bundleHolidays: {
+        calendar: 'US (date-holidays public), the ones the load shows observed',
+        observed: learned.decisions.filter((d) => d.observed).map((d) => d.name),
+        ...figures(f),
+        everyCalendarHolidayCvrmse: figures(all).cvrmse,
+      },
+    };
   }
   for (const s of await fixtureSeries()) {
     yield score(s, s.name.startsWith('real/') ? 'real' : 'simulated', (origin, options) => ({

@@ -45,6 +45,7 @@ export interface ForecastView {
   historyFrom: string;
   intervalMinutes: number;
   holidays: string | null;
+  holidayDecisions: AccountForecast['holidayDecisions'];
   dayAhead: (DayAheadPoint & { actualKw: number | null })[];
   monthly: (MonthlyPoint & { actual: { kwh: number | null; peakKw: number | null; completeness: number; ended: boolean } })[];
   backtest: AccountForecast['backtest'];
@@ -135,7 +136,7 @@ export async function compareWithActuals(pool: Pool, bundle: AccountBundle, row:
 
   return {
     id: row.id, accountId: row.accountId, asOf: row.asOf, madeAt: new Date(row.madeAtMs).toISOString(), madeBy: row.madeBy,
-    timeZone: row.timeZone, historyFrom: row.historyFrom, intervalMinutes: step, holidays: f.holidays ?? null,
+    timeZone: row.timeZone, historyFrom: row.historyFrom, intervalMinutes: step, holidays: f.holidays ?? null, holidayDecisions: f.holidayDecisions ?? [],
     dayAhead, monthly, backtest: f.backtest, detail: f.detail,
     comparison: {
       readAt: new Date(nowMs).toISOString(),

@@ -4,17 +4,21 @@
  * stored as of a day equals the Section 4 item of a period that ends that day.
  */
 import type { AccountBundle } from '../core/bundle/schema.js';
+import { BACKTEST_DAYS } from '../core/forecast/day-ahead-backtest.js';
 import { forecast, type Forecast } from '../core/forecast/forecast.js';
+import { observedHolidays, type HolidayDecision, type ObservedHolidays } from '../core/forecast/observed-holidays.js';
 import { DAY_MS } from '../core/time-zone.js';
 import type { IntervalSeries } from '../core/series.js';
-import { publicHolidays } from '../holidays/public-holidays.js';
+import { namedPublicHolidays } from '../holidays/public-holidays.js';
 
 /** Minimum history for a forecast: four weeks (the day-ahead model validates on the 28 days before its origin). */
 export const FORECAST_MIN_DAYS = 28;
 
 export interface AccountForecast extends Forecast {
-  /** The site's public-holiday calendar (bundle `holidays`), learned and forecast as Sundays. */
+  /** The site's public-holiday calendar (bundle `holidays`). */
   holidays: string | null;
+  /** Which of its holidays the site's load shows it observes (forecast and learned as Sundays), per name. */
+  holidayDecisions: HolidayDecision[];
 }
 
 /** Why an account has no forecast (too little data), or undefined when it can have one. */
@@ -38,15 +42,25 @@ export function forecastUnavailable(kwh: IntervalSeries | undefined): string | u
 }
 
 /**
+ * The holidays of calendar `code` that the site's load shows it closes on (observed-holidays.ts), judged
+ * from the occurrences before the day-ahead backtest's first origin, so the backtest scores holidays it
+ * did not learn from; dates over the data and the 410 days a forecast looks ahead.
+ */
+export function siteHolidays(kwh: IntervalSeries, timeZone: string, code: string): ObservedHolidays {
+  const firstYear = new Date(kwh.startMs).getUTCFullYear();
+  const lastYear = new Date(kwh.startMs + kwh.values.length * kwh.intervalMinutes * 60_000 + 420 * DAY_MS).getUTCFullYear();
+  const learnUntil = kwh.values.length - ((BACKTEST_DAYS + 1) * 1440) / kwh.intervalMinutes;
+  return observedHolidays(kwh, timeZone, namedPublicHolidays(code, firstYear, lastYear), learnUntil);
+}
+
+/**
  * The forecast of the account's kWh (its last interval ends at the origin), with the first site's
- * public holidays as Sundays; `{status}` when there is too little data.
+ * public holidays that it observes as Sundays; `{status}` when there is too little data.
  */
 export function accountForecast(bundle: AccountBundle, timeZone: string, kwh: IntervalSeries | undefined): AccountForecast | { status: string } {
   const why = forecastUnavailable(kwh);
   if (why !== undefined || !kwh) return { status: why ?? 'no electric interval data' };
   const code = bundle.sites[0]?.holidays;
-  const firstYear = new Date(kwh.startMs).getUTCFullYear();
-  const lastYear = new Date(kwh.startMs + kwh.values.length * kwh.intervalMinutes * 60_000 + 400 * DAY_MS).getUTCFullYear();
-  const holidays = code ? publicHolidays(code, firstYear, lastYear + 1) : [];
-  return { ...forecast(kwh, { timeZone, holidays }), holidays: code ?? null };
+  const learned = code ? siteHolidays(kwh!, timeZone, code) : { dates: [], decisions: [] };
+  return { ...forecast(kwh, { timeZone, holidays: learned.dates }), holidays: code ?? null, holidayDecisions: learned.decisions };
 }

@@ -51,11 +51,16 @@ export function isHolidayCalendar(code: string): boolean {
  * dates 'YYYY-MM-DD'. Throws RangeError for an unknown calendar (the bundle import refuses those).
  */
 export function publicHolidays(code: string, fromYear: number, toYear: number): string[] {
+  return namedPublicHolidays(code, fromYear, toYear).map((h) => h.date);
+}
+
+/** The public holidays of calendar `code` in fromYear..toYear with their names (for learning which a site observes). */
+export function namedPublicHolidays(code: string, fromYear: number, toYear: number): { date: string; name: string }[] {
   const hd = calendar(code);
   if (hd === null) throw new RangeError(`no public-holiday calendar '${code}'`);
-  const dates = new Set<string>();
+  const out = new Map<string, string>();
   for (let y = fromYear; y <= toYear; y++) {
-    for (const h of hd.getHolidays(y)) if (h.type === 'public') dates.add(h.date.slice(0, 10));
+    for (const h of hd.getHolidays(y, 'en')) if (h.type === 'public' && !out.has(h.date.slice(0, 10))) out.set(h.date.slice(0, 10), h.name);
   }
-  return [...dates].sort();
+  return [...out.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([date, name]) => ({ date, name }));
 }

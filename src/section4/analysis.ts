@@ -189,7 +189,8 @@ async function compute(pool: Pool, bundle: AccountBundle, timeZone: string, star
 
 /**
  * Item 12: day-ahead and 12-month forecasts from the account's kWh up to the end of the period, with
- * the site's public holidays (bundle `holidays`) as Sundays (src/forecasts/compute.ts). The detail of the
+ * the site's public holidays (bundle `holidays`) that its load shows it closes on as Sundays
+ * (src/forecasts/compute.ts). The detail of the
  * model stays out of the document (stored forecasts carry it: GET /v1/accounts/{id}/forecast).
  */
 function forecastItem(bundle: AccountBundle, timeZone: string, kwh: IntervalSeries | undefined): Record<string, unknown> {
@@ -199,6 +200,11 @@ function forecastItem(bundle: AccountBundle, timeZone: string, kwh: IntervalSeri
     dayAhead: f.dayAhead,
     monthly: f.monthly,
     backtest: f.backtest,
-    model: { dayAhead: f.detail.dayAhead.description, holidays: f.holidays },
+    model: {
+      dayAhead: f.detail.dayAhead.description,
+      holidays: f.holidays,
+      holidaysObserved: f.holidayDecisions.filter((d) => d.observed).map((d) => d.name),
+      holidaysWorked: f.holidayDecisions.filter((d) => !d.observed).map((d) => d.name),
+    },
   };
 }

@@ -69,6 +69,10 @@ t.test('a forecast is stored once per day, never changed, and served beside the 
     t.strictSame(f.backtest, item.backtest);
     t.strictSame(f.monthly.map((m: { month: string; kwh: number; peakKw: number }) => [m.month, m.kwh, m.peakKw]), item.monthly.map((m: { month: string; kwh: number; peakKw: number }) => [m.month, m.kwh, m.peakKw]));
 
+    // The site's "US" calendar, judged by the load: the simulated plant works on Martin Luther King Jr. Day
+    // (2025-01-20, the one holiday with complete neighbour weeks before the backtest window), so it is not a Sunday.
+    t.match(f.holidayDecisions.find((d: { name: string }) => d.name === 'Martin Luther King Jr. Day'), { observed: false, judged: 1, closed: 0 });
+    t.ok(item.model.holidaysWorked.includes('Martin Luther King Jr. Day'), 'and Section 4 says so');
     // Day ahead = local 2025-04-09 (CDT): 96 quarter-hours from 05:00 UTC, each beside the measured kW.
     t.equal(f.dayAhead.length, 96);
     t.equal(f.dayAhead[0].ts, '2025-04-09T05:00:00Z');

@@ -37,7 +37,14 @@ export const StoredForecast = z.strictObject({
   timeZone: z.string(),
   historyFrom: LocalDate,
   intervalMinutes: z.number().int(),
-  holidays: z.string().nullable().describe('public-holiday calendar learned and forecast as Sundays (site `holidays`)'),
+  holidays: z.string().nullable().describe('the site\'s public-holiday calendar (bundle `holidays`)'),
+  holidayDecisions: z.array(z.strictObject({
+    name: z.string(),
+    observed: z.boolean().describe('the site closes: forecast and learned as a Sunday'),
+    judged: z.number().int().describe('past weekday occurrences with complete data'),
+    closed: z.number().int().describe('of those, how many looked like a Sunday'),
+    meanRatio: z.number().nullable().describe('mean (E - Sunday) / (weekday - Sunday) of those: 0 closed, 1 working'),
+  })).describe('per holiday of the calendar: whether the site\'s load shows it observes it (no past occurrence: observed)'),
   dayAhead: z.array(z.strictObject({
     ts: Instant.describe('interval start'),
     kw: z.number().nullable().describe('forecast average kW'),
