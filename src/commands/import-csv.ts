@@ -2,7 +2,7 @@ import path from 'node:path';
 import { importCsv } from '../../ingest/files/csv/import-csv.js';
 import { KeymeterError } from '../errors.js';
 import { migrate } from '../db/migrate.js';
-import { formatImportSummary } from './import-summary.js';
+import { formatImportSummary, veeAfterImport } from './import-summary.js';
 import { progressBar } from './progress-bar.js';
 import { openDb, UsageError, type Runtime } from './runtime.js';
 
@@ -28,7 +28,9 @@ export async function importCsvCommand(rt: Runtime, file: string, opts: ImportCs
     });
     bar?.end();
     const dialect = `${summary.format} format, ${summary.delimiter === '\t' ? 'tab' : summary.delimiter === ';' ? 'semicolon' : 'comma'}-separated, decimal ${summary.decimalSeparator === ',' ? 'comma' : 'point'}`;
-    process.stdout.write(formatImportSummary(`${path.basename(file)} (${dialect})`, summary, (id) => summary.channelNames.get(id) ?? `channel ${id}`));
+    const channelName = (id: number): string => summary.channelNames.get(id) ?? `channel ${id}`;
+    process.stdout.write(formatImportSummary(`${path.basename(file)} (${dialect})`, summary, channelName));
+    process.stdout.write(await veeAfterImport(db.pool, summary, channelName));
   } catch (err) {
     bar?.end();
     if (err instanceof KeymeterError && err.status < 500) throw new UsageError(`${file}: ${err.message}`, err.issues);

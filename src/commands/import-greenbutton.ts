@@ -2,7 +2,7 @@ import path from 'node:path';
 import { importGreenButton } from '../../ingest/files/greenbutton/import-greenbutton.js';
 import { KeymeterError } from '../errors.js';
 import { migrate } from '../db/migrate.js';
-import { formatImportSummary } from './import-summary.js';
+import { formatImportSummary, veeAfterImport } from './import-summary.js';
 import { progressBar } from './progress-bar.js';
 import { openDb, UsageError, type Runtime } from './runtime.js';
 
@@ -21,7 +21,9 @@ export async function importGreenButtonCommand(rt: Runtime, file: string, opts: 
     });
     bar?.end();
     const head = `${path.basename(file)} -> meter ${summary.meterId}${summary.usagePoints > 1 ? ` (${summary.usagePoints} usage points)` : ''}`;
-    process.stdout.write(formatImportSummary(head, summary, (id) => summary.kinds.get(id) ?? `channel ${id}`));
+    const channelName = (id: number): string => summary.kinds.get(id) ?? `channel ${id}`;
+    process.stdout.write(formatImportSummary(head, summary, channelName));
+    process.stdout.write(await veeAfterImport(db.pool, summary, channelName));
   } catch (err) {
     bar?.end();
     if (err instanceof KeymeterError && err.status < 500) throw new UsageError(`${file}: ${err.message}`, err.issues);

@@ -1,4 +1,6 @@
 import type { ImportSummary } from '../../ingest/files/import-session.js';
+import type { Pool } from '../db/pool.js';
+import { runVee } from '../vee/run.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -26,4 +28,27 @@ export function formatImportSummary(head: string, s: ImportSummary, channelName:
   if (s.rejected > 0) lines.push('  rejected readings are kept with their reasons: GET /v1/dead-letters');
   for (const n of s.notes) lines.push(`  note: ${n}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * VEE over what a file import stored (src/vee/run.ts), run after its commit as the ingest workers' runner
+ * does for live batches: each channel's imported span is validated and its gaps estimated. Lines for the
+ * summary; nothing when the import stored nothing new (a re-import changes no flag or estimate).
+ * A failure here leaves the committed import as it is: the line says so, and `keymeter vee run` redoes it.
+ */
+export async function veeAfterImport(pool: Pool, s: ImportSummary, channelName: (channelId: number) => string): Promise<string> {
+  if (s.stored === 0) return '';
+  const lines: string[] = [];
+  for (const [id, c] of [...s.channels].sort((a, b) => channelName(a[0]).localeCompare(channelName(b[0])))) {
+    try {
+      // A kw channel's pass re-runs its meter's kWh too (rule kwh_kw); only this channel's result is shown.
+      for (const r of await runVee(pool, { channelId: id, fromMs: c.fromMs, toMs: c.toMs + 1 })) {
+        if (r.channelId !== id) continue;
+        lines.push(`  VEE ${channelName(id)}: ${plural(r.flagsWritten, 'flag')} written, ${r.flagsDeleted} removed; ${plural(r.estimatesWritten, 'estimate')} written, ${r.estimatesDeleted} removed`);
+      }
+    } catch (err) {
+      lines.push(`  VEE ${channelName(id)}: failed (${(err as Error).message}); the readings are stored, run \`keymeter vee run\` for this span`);
+    }
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
 }

@@ -36,6 +36,9 @@ for (const backend of backends()) {
       'dst-fall-back-chicago-15min.xml -> meter plant: 200 readings read: 200 stored, 0 duplicates, 0 conflicts, 0 rejected',
       '  kwh_del: 100 readings from 2025-11-02T05:00Z to 2025-11-03T05:45Z (interval starts)',
       '  kwh_rec: 100 readings from 2025-11-02T05:00Z to 2025-11-03T05:45Z (interval starts)',
+      // VEE runs over what the import stored: a whole day without gaps or outliers.
+      '  VEE kwh_del: 0 flags written, 0 removed; 0 estimates written, 0 removed',
+      '  VEE kwh_rec: 0 flags written, 0 removed; 0 estimates written, 0 removed',
       '',
     ].join('\n'));
     t.equal(gb.stderr, '', 'no progress bar when stderr is not a terminal');
@@ -70,7 +73,17 @@ for (const backend of backends()) {
       '  rejected KM_INGEST_NOT_FINITE: 1 reading',
       "    line 4: value: 'x' is not a decimal number",
       '  rejected readings are kept with their reasons: GET /v1/dead-letters',
+      '  VEE plant kwh_del: 0 flags written, 0 removed; 0 estimates written, 0 removed',
       '',
     ].join('\n'));
+    // The next reading comes two quarter-hours late: VEE flags it once ('gap', on the first reading after the
+    // gap, with missingIntervals 2) and estimates the two missing quarter-hours 06:30 and 06:45.
+    const later = path.join(dir, 'later.csv');
+    await writeFile(later, 'meter,channel,ts,value\nplant,kwh_del,2025-11-03T07:00:00Z,2.5\n');
+    const gap = await keymeter(['import', 'csv', later], env);
+    t.equal(gap.code, 0, gap.stderr);
+    t.match(gap.stdout, /^  VEE plant kwh_del: 1 flag written, 0 removed; 2 estimates written, 0 removed$/m);
+    const again = await keymeter(['import', 'csv', later], env);
+    t.notMatch(again.stdout, /VEE/, 'a re-import stores nothing new: no VEE pass');
   });
 }
