@@ -20,7 +20,7 @@ import { importBundle } from '../db/bundle-store.js';
 import { migrate } from '../db/migrate.js';
 import { ensureDemoSchedule } from '../reports/schedules.js';
 import { VeeRunner } from '../vee/runner.js';
-import { createApiKey } from './keys.js';
+import { demoAdminKey } from './keys.js';
 import { readJsonFile } from './import-account.js';
 import { onShutdown, openDb, type Runtime } from './runtime.js';
 import { startServing } from './serve.js';
@@ -49,7 +49,7 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
     for (const f of (await readdir(DEMO_ACCOUNTS_DIR)).filter((f) => f.endsWith('.json')).sort()) {
       bundles.push((await importBundle(db, await readJsonFile(path.join(DEMO_ACCOUNTS_DIR, f)), 'demo')).bundle);
     }
-    const key = await createApiKey(db.pool, 'admin', [], 'demo');
+    const key = await demoAdminKey(db.pool, rt.config.KEYMETER_DATA_DIR);
 
     const specs = bundles.flatMap(demoMeterSpecs);
     const history = await loadHistory(db.pool, rt.log, specs, nowMs, nowMs - historyStartMs);
@@ -123,7 +123,7 @@ export async function demoCommand(rt: Runtime, opts: DemoOptions = {}): Promise<
         `  accounts   ${bundles.map((b) => b.id).join(', ')} (${history.readings} readings of history loaded in ${history.seconds} s)`,
         `  live       ${liveSpecs.length} simulated meters publish every ${LIVE_TICK_MS / 1000} s to keymeter/v1/meters/{meterId}/readings`,
         `  modbus     ${modbusMeters.length} simulated SunSpec meter${modbusMeters.length === 1 ? '' : 's'} (${modbusMeters.map((m) => `${m.meterId} on ${fleet.endpoints.get(m.meterId)?.host}:${fleet.endpoints.get(m.meterId)?.port}`).join(', ')}) polled every ${modbusPollSeconds.join('/')} s by the Modbus poller`,
-        `  demo API key (admin): ${key.key}`,
+        `  demo API key (admin): ${key.key}${key.reused ? ' (kept from the last start, in ' + rt.config.KEYMETER_DATA_DIR + ')' : ''}`,
         `  Section 4  curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[0]?.id ?? ''}/energy-profile"`,
         `  rates      curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[bundles.length - 1]?.id ?? ''}/rate-comparison"`,
         `  forecast   curl -H "Authorization: Bearer ${key.key}" "${base}/v1/accounts/${bundles[0]?.id ?? ''}/forecast"   (stored daily; beside what was measured since)`,

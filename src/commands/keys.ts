@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Pool } from '../db/pool.js';
 import { ROLES, sha256, type Role } from '../api/auth.js';
 import { Id } from '../core/bundle/schema.js';
 import { migrate } from '../db/migrate.js';
 import { withTransaction } from '../db/pool.js';
 import { insertAudit } from '../db/queries/audit.js';
-import { insertApiKey } from '../db/queries/api-keys.js';
+import { findApiKeyByHash, insertApiKey } from '../db/queries/api-keys.js';
 import { openDb, UsageError, type Runtime } from './runtime.js';
 
 /** Bytes of randomness in a key's secret part: 256 bits, so a plain SHA-256 suffices for storage. */
@@ -25,6 +27,27 @@ export async function createApiKey(pool: Pool, role: Role, accountIds: string[],
     await insertAudit(c, actor, 'api_key.create', null, { keyId: id, role, accountIds });
   });
   return { id, key };
+}
+
+/** Where `keymeter demo` keeps its admin key, in the data directory (readable by the owner only). */
+export const DEMO_KEY_FILE = 'demo-admin-key';
+
+/**
+ * The demo's admin key: the one kept in `dataDir` when the database still knows it, else a new one,
+ * written there (mode 0600) so that the next start prints the same key instead of piling up new ones.
+ * The database stores only its hash, as for every key.
+ */
+export async function demoAdminKey(pool: Pool, dataDir: string): Promise<NewKey & { reused: boolean }> {
+  const file = path.join(dataDir, DEMO_KEY_FILE);
+  const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept !== '') {
+    const row = await findApiKeyByHash(pool, sha256(kept));
+    if (row?.role === 'admin') return { id: row.id, key: kept, reused: true };
+  }
+  const key = await createApiKey(pool, 'admin', [], 'demo', 'demo');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, key.key + '\n', { mode: 0o600 });
+  return { ...key, reused: false };
 }
 
 export async function keysCreateCommand(rt: Runtime, opts: { role: string; account?: string[]; label?: string }): Promise<void> {

@@ -48,8 +48,20 @@ t.test('keymeter demo', { skip: !backends().includes('embedded') && 'embedded sk
   t.equal(report.headers.get('content-type'), 'application/pdf');
   t.equal(Buffer.from(await report.arrayBuffer()).subarray(0, 5).toString('latin1'), '%PDF-');
 
+  // The forecast schedule ran at start: a week of history is too short, so nothing is stored yet.
+  t.match(out, new RegExp(`forecast\\s+curl -H "Authorization: Bearer ${key}" "${base}/v1/accounts/acme-foods/forecast"`));
+  const forecast = await fetch(`${base}/v1/accounts/acme-foods/forecast`, { headers: auth });
+  t.equal(forecast.status, 404);
+  t.match(await forecast.json(), { code: 'KM_FORECAST_NOT_FOUND' });
+
   t.equal(await stop(demo.child, 'SIGTERM'), 0, 'SIGTERM stops the demo with exit 0');
   t.match(demo.output(), /mqtt ingest stopped/);
   t.match(demo.output(), /modbus ingest stopped/);
   t.match(demo.output(), /embedded timescaledb stopped/);
+
+  // A second start on the same data directory prints the same admin key (no new key piles up).
+  const again = await startKeymeter(['demo', '--history', '7d'], { KEYMETER_DATA_DIR: dir, PORT: '0' }, /demo API key \(admin\): (\S+) \(kept from the last start/);
+  t.teardown(() => { if (again.child.exitCode === null) again.child.kill('SIGKILL'); });
+  t.equal(again.match[1], key, 'the kept key');
+  t.equal(await stop(again.child, 'SIGTERM'), 0);
 });
