@@ -1,10 +1,7 @@
 import path from 'node:path';
 import { importCsv } from '../../ingest/files/csv/import-csv.js';
-import { KeymeterError } from '../errors.js';
-import { migrate } from '../db/migrate.js';
-import { formatImportSummary, veeAfterImport } from './import-summary.js';
-import { progressBar } from './progress-bar.js';
-import { openDb, UsageError, type Runtime } from './runtime.js';
+import { runFileImport } from './import-summary.js';
+import type { Runtime } from './runtime.js';
 
 export interface ImportCsvOptions {
   meter?: string;
@@ -18,24 +15,10 @@ export interface ImportCsvOptions {
  * `--skip-bad`, which stores the good rows and reports and dead-letters the bad ones.
  */
 export async function importCsvCommand(rt: Runtime, file: string, opts: ImportCsvOptions): Promise<void> {
-  const db = await openDb(rt);
-  const bar = progressBar(`importing ${path.basename(file)}`);
-  try {
-    await migrate(db.pool, rt.log);
-    const summary = await importCsv(db.pool, {
-      file, meterId: opts.meter, timeZone: opts.timezone, skipBad: opts.skipBad === true, nowMs: Date.now(),
-      ...(bar ? { onProgress: (done, total) => bar.update(done, total) } : {}),
-    });
-    bar?.end();
+  await runFileImport(rt, file, (pool, onProgress) => importCsv(pool, {
+    file, meterId: opts.meter, timeZone: opts.timezone, skipBad: opts.skipBad === true, nowMs: Date.now(), ...(onProgress ? { onProgress } : {}),
+  }), (summary) => {
     const dialect = `${summary.format} format, ${summary.delimiter === '\t' ? 'tab' : summary.delimiter === ';' ? 'semicolon' : 'comma'}-separated, decimal ${summary.decimalSeparator === ',' ? 'comma' : 'point'}`;
-    const channelName = (id: number): string => summary.channelNames.get(id) ?? `channel ${id}`;
-    process.stdout.write(formatImportSummary(`${path.basename(file)} (${dialect})`, summary, channelName));
-    process.stdout.write(await veeAfterImport(db.pool, summary, channelName));
-  } catch (err) {
-    bar?.end();
-    if (err instanceof KeymeterError && err.status < 500) throw new UsageError(`${file}: ${err.message}`, err.issues);
-    throw err;
-  } finally {
-    await db.close();
-  }
+    return { head: `${path.basename(file)} (${dialect})`, channelName: (id) => summary.channelNames.get(id) ?? `channel ${id}` };
+  });
 }

@@ -1,6 +1,11 @@
 import type { ImportSummary } from '../../ingest/files/import-session.js';
+import path from 'node:path';
+import { migrate } from '../db/migrate.js';
 import type { Pool } from '../db/pool.js';
+import { KeymeterError } from '../errors.js';
 import { runVee } from '../vee/run.js';
+import { progressBar } from './progress-bar.js';
+import { openDb, UsageError, type Runtime } from './runtime.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -51,4 +56,32 @@ export async function veeAfterImport(pool: Pool, s: ImportSummary, channelName: 
     }
   }
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/**
+ * The frame of a file import command: the database (migrated), a progress bar on a terminal, the
+ * import, its summary and the VEE pass over what it stored on stdout. An input error (a KeymeterError
+ * below 500) becomes a usage error naming the file (exit 2); nothing was stored then.
+ */
+export async function runFileImport<S extends ImportSummary>(
+  rt: Runtime, file: string,
+  run: (pool: Pool, onProgress: ((done: number, total: number) => void) | undefined) => Promise<S>,
+  describe: (summary: S) => { head: string; channelName: (channelId: number) => string },
+): Promise<void> {
+  const db = await openDb(rt);
+  const bar = progressBar(`importing ${path.basename(file)}`);
+  try {
+    await migrate(db.pool, rt.log);
+    const summary = await run(db.pool, bar ? (done, total) => bar.update(done, total) : undefined);
+    bar?.end();
+    const { head, channelName } = describe(summary);
+    process.stdout.write(formatImportSummary(head, summary, channelName));
+    process.stdout.write(await veeAfterImport(db.pool, summary, channelName));
+  } catch (err) {
+    bar?.end();
+    if (err instanceof KeymeterError && err.status < 500) throw new UsageError(`${file}: ${err.message}`, err.issues);
+    throw err;
+  } finally {
+    await db.close();
+  }
 }
