@@ -7,7 +7,7 @@
  * Each figure's cell carries `data-key` (its stable name) and `data-value` (the raw number), so that a
  * program can read the page without parsing formatted numbers.
  */
-import { xmlEscape as esc } from '../section4/svg-charts.js';
+import { htmlPageStart, xmlEscape as esc } from '../section4/svg-charts.js';
 import type { Comparison, Fact, ReportItem, ReportModel, ReportTable } from './model.js';
 
 /** The CSP of the page, also sent as a header where the page is served over HTTP. */
@@ -82,16 +82,7 @@ export function reportHtml(model: ReportModel): string {
   const { account, period, previous } = model;
   const title = `Energy report: ${account.name}, ${period.label}`;
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${CSS}\n</style>`,
-    '</head>',
-    '<body>',
+    ...htmlPageStart(title, REPORT_CSP, CSS),
     '<header>',
     `<h1>Energy report: <span data-key="accountName">${esc(account.name)}</span></h1>`,
     `<p class="meta">Account ${esc(account.id)}${account.sites.length ? `, ${esc(account.sites.join(', '))}` : ''}.</p>`,

@@ -12,7 +12,7 @@ import { oneLine, oneLineSvg, type SupplyPathNode } from '../core/one-line.js';
 import { utcOffsetMs } from '../core/time-zone.js';
 import type { Section4 } from './build.js';
 import { at, flatten, isObj, objsAt, slotTime, statusAt, type Obj } from './render-csv.js';
-import { barChart, lineChart, xmlEscape as esc } from './svg-charts.js';
+import { barChart, htmlPageStart, lineChart, xmlEscape as esc } from './svg-charts.js';
 
 /** What an empty figure shows. */
 const NONE = '\u2014';
@@ -462,16 +462,7 @@ export function section4Html(doc: Section4): string {
   ];
   const title = `Section 4 energy profile: ${name}, ${from} to ${to}`;
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${CSS}\n</style>`,
-    '</head>',
-    '<body>',
+    ...htmlPageStart(title, "default-src 'none'; style-src 'unsafe-inline'", CSS),
     '<header>',
     `<h1>Energy profile: ${esc(name)}</h1>`,
     `<p class="meta">Account ${esc(id)}${segment ? `, ${esc(segment)}` : ''}. Period ${esc(from)} to ${esc(to)} (${esc(tz)}), both days included.</p>`,

@@ -270,3 +270,24 @@ export function lineChart(series: readonly LineSeries[], opts: LineChartOptions)
   parts.push('</svg>');
   return parts.join('\n');
 }
+
+/**
+ * The start of a standalone printable page (the Section 4 page and the customer report): doctype, the
+ * page's own Content-Security-Policy (no script, no remote anything), viewport, title and inline style,
+ * up to and including `<body>`.
+ */
+export function htmlPageStart(title: string, csp: string, css: string): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    // A constant of the caller's, with no double quote: written as it is, so the page matches its header.
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${xmlEscape(title)}</title>`,
+    `<style>${css}\n</style>`,
+    '</head>',
+    '<body>',
+  ];
+}
