@@ -265,3 +265,45 @@ const GOLDEN = `<?xml version="1.0" encoding="UTF-8"?>
   </entry>
 </feed>
 `;
+
+t.test('view=effective exports the values after VEE: edits as quality 7, estimates as 9 (linear) or 8 (like day)', async (t) => {
+  eachBackend(t, async (t, db) => {
+    const { app, admin } = await buildTestApp(db);
+    t.teardown(() => app.close());
+    await filesAccount(db, [
+      { id: 'eff', timezone: 'America/Chicago', channels: [{ kind: 'kwh_del', intervalMinutes: 15 }] },
+      { id: 'eff-copy', timezone: 'America/Chicago', channels: [{ kind: 'kwh_del', intervalMinutes: 15 }] },
+    ], 'eff-account');
+    const ch = (await db.pool.query(`select id from channels where meter_id = 'eff'`)).rows[0].id as number;
+    // Two days of 2.5 kWh quarter-hours from 2025-03-03 06:00Z, without 10:00 and 10:15 (a 30-minute gap: linear).
+    const t0 = Date.UTC(2025, 2, 3, 6);
+    const ts: number[] = [];
+    for (let i = 0; i < 192; i++) if (i !== 16 && i !== 17) ts.push(t0 + i * Q);
+    await insertReadings(db.pool, { channelIds: ts.map(() => ch), tsMs: ts, values: ts.map(() => 2.5), quality: ts.map(() => 0) }, 'test');
+    const { runVee } = await import('../../src/vee/run.js');
+    await runVee(db.pool, { channelId: ch, fromMs: t0, toMs: t0 + 192 * Q });
+    // An engineer replaces 12:00 with 4.75.
+    const edit = await app.inject({ method: 'POST', url: '/v1/meters/eff/edits', headers: admin, payload: { channel: 'kwh_del', from: '2025-03-03T12:00:00Z', to: '2025-03-03T12:15:00Z', value: 4.75, reason: 'test: meter swap' } });
+    t.equal(edit.statusCode, 201, edit.body);
+
+    const raw = await app.inject({ method: 'GET', url: '/v1/meters/eff/greenbutton', headers: admin });
+    t.equal(raw.body.match(/<IntervalReading>/g)!.length, 190, 'raw: the 190 readings');
+    t.notMatch(raw.body, /<quality>/, 'raw: all actual');
+    const eff = await app.inject({ method: 'GET', url: '/v1/meters/eff/greenbutton?view=effective', headers: admin });
+    t.equal(eff.statusCode, 200);
+    t.equal(eff.body.match(/<IntervalReading>/g)!.length, 192, 'effective: every interval, the gap estimated');
+    const quality = [...eff.body.matchAll(/<quality>(\d+)<\/quality>\s*<\/ReadingQuality>\s*<timePeriod>\s*<duration>900<\/duration>\s*<start>(\d+)<\/start>/g)]
+      .map((m) => [new Date(Number(m[2]) * 1000).toISOString(), Number(m[1])]);
+    t.strictSame(quality, [['2025-03-03T10:00:00.000Z', 9], ['2025-03-03T10:15:00.000Z', 9], ['2025-03-03T12:00:00.000Z', 7]]);
+    // Read back: the effective values, the edited and estimated ones as estimated (ESPI 7 and 9 are not measured values).
+    const dir = await tempDir(t);
+    const file = path.join(dir, 'eff.xml');
+    await writeFile(file, eff.body);
+    const s = await importGreenButton(db.pool, { file, meterId: 'eff-copy', nowMs: NOW_MS });
+    t.equal(s.stored, 192);
+    const back = await storedReadings(db, 'eff-copy', 'kwh_del');
+    t.strictSame(back.filter((r) => r[2] === 1), [['2025-03-03T10:00:00.000Z', 2.5, 1], ['2025-03-03T10:15:00.000Z', 2.5, 1], ['2025-03-03T12:00:00.000Z', 4.75, 1]]);
+    t.equal(back.filter((r) => r[2] === 0 && r[1] === 2.5).length, 189);
+    t.equal((await app.inject({ method: 'GET', url: '/v1/meters/eff/greenbutton?view=cooked', headers: admin })).statusCode, 400);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * GET /v1/meters/{meterId}/greenbutton?from&to (CONTRACT.md "HTTP"): the meter's stored readings as a
- * Green Button (ESPI) Atom feed that `keymeter import greenbutton` reads back to the same readings.
+ * Green Button (ESPI) Atom feed that `keymeter import greenbutton` reads back to the same readings;
+ * `view=effective` writes the values after VEE instead (edits and estimates with their ReadingQuality).
  * Access as for the readings route: a key that may not read the meter's account gets 403 (admin and
  * engineer keys, which read every account, get 404 for an unknown meter). The document is streamed a
  * page of readings at a time (src/core/espi/feed-writer.ts), so its size is not bounded by memory.
@@ -11,13 +12,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id } from '../../core/bundle/schema.js';
 import type { ChannelKind } from '../../core/channels.js';
-import { ServiceKind } from '../../core/espi/codes.js';
+import { espiEffectiveQuality, ServiceKind } from '../../core/espi/codes.js';
 import { feedEnd, feedStart, IntervalBlockWriter, localTimeParametersEntry, meterReadingEntries, usagePointEntry } from '../../core/espi/feed-writer.js';
 import { localTimeParametersFor } from '../../core/espi/local-time-parameters.js';
 import { channelUnit, exportReadingType, exportScale, type ExportReadingType } from '../../core/espi/reading-type.js';
 import type { Database } from '../../db/pool.js';
 import { selectChannelScale } from '../../db/queries/greenbutton.js';
 import { selectMeterWithChannels, type MeterChannel } from '../../db/queries/meter-channels.js';
+import { selectEffectivePage } from '../../db/queries/readings-effective.js';
 import { meterAccountId, selectReadingsPage } from '../../db/queries/readings-read.js';
 import { KeymeterError } from '../../errors.js';
 import { canReadAccount, principalOf } from '../auth.js';
@@ -49,7 +51,13 @@ export const greenButtonRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool
       description: 'An Atom feed with one UsagePoint, its LocalTimeParameters (from the site\'s zone), and per channel with readings in the range a ' +
         'MeterReading, its ReadingType and one IntervalBlock per UTC day. `keymeter import greenbutton FILE --meter ID` reads it back to the same readings.',
       params: z.object({ meterId: Id }),
-      querystring: z.object({ from: Instant.optional().describe('inclusive'), to: Instant.optional().describe('exclusive') }),
+      querystring: z.object({
+        from: Instant.optional().describe('inclusive'),
+        to: Instant.optional().describe('exclusive'),
+        view: z.enum(['raw', 'effective']).default('raw').describe(
+          'raw (default): the readings as stored; effective: the values after VEE (latest edit, else reading, else estimate), ' +
+          'edits with ReadingQuality 7, estimates with 9 (linear) or 8 (like day)'),
+      }),
       response: {
         200: {
           description: 'The Green Button (ESPI) document',
@@ -73,11 +81,12 @@ export const greenButtonRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool
       throw new KeymeterError('KM_VALIDATION', '`from` must be before `to`', { issues: [{ path: 'from', message: 'must be before to' }] });
     }
     const meter = (await selectMeterWithChannels(db.pool, meterId))!;
+    const effective = req.query.view === 'effective';
     const updatedIso = new Date((nowMs ?? Date.now)()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     // Scales first: a failure here is still a problem document, not a cut-off feed.
     const channels: (MeterChannel & { kind: ChannelKind; unit: string; readingType: ExportReadingType; decimals: number; pow10: number })[] = [];
     for (const c of meter.channels) {
-      const scale = await selectChannelScale(db.pool, c.channelId, fromIso, toIso);
+      const scale = await selectChannelScale(db.pool, c.channelId, fromIso, toIso, effective);
       if (scale.readings === 0) continue;
       const kind = c.kind as ChannelKind;
       const unit = channelUnit(kind, c.unit);
@@ -97,7 +106,19 @@ export const greenButtonRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool
         });
         const blocks = new IntervalBlockWriter({ meterId, kind: c.kind, intervalMinutes: c.intervalMinutes, decimals: c.decimals, updatedIso, idFor: (key) => urnFor(`${meterId}:${c.kind}:${key}`) });
         let cursor = fromIso;
-        for (;;) {
+        while (effective) {
+          const rows = await selectEffectivePage(db.pool, c.channelId, cursor, toIso, PAGE_READINGS);
+          let out = '';
+          for (const r of rows) {
+            const source = r.editValue !== null ? 'edit' : r.rawValue !== null ? 'reading' : 'estimate';
+            const value = r.editValue ?? r.rawValue ?? r.estimateValue!;
+            out += blocks.push(r.tsMs, value, r.rawQuality ?? 0, espiEffectiveQuality(source, r.rawQuality ?? 0, r.method));
+          }
+          if (out !== '') yield out;
+          if (rows.length < PAGE_READINGS) break;
+          cursor = new Date(rows[rows.length - 1]!.tsMs + 1).toISOString();
+        }
+        while (!effective) {
           const page = await selectReadingsPage(db.pool, c.channelId, cursor, toIso, PAGE_READINGS);
           let out = '';
           for (let i = 0; i < page.tsMs.length; i++) out += blocks.push(page.tsMs[i]!, page.values[i]!, page.quality[i]!);

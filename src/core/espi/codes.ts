@@ -138,3 +138,15 @@ export const UNIT_MULTIPLIERS: readonly number[] = [-12, -9, -6, -3, -2, -1, 0, 
 
 /** `Int48` (IntervalReading/value): the largest magnitude a value may have, 2^47 - 1. */
 export const INT48_MAX = 2 ** 47 - 1;
+
+/**
+ * The QualityOfReading of an effective value (VEE: the latest edit, else the reading, else an estimate):
+ * 7 "manually edited" for an edit; for an estimate 9 "estimated using linear interpolation" or 8
+ * "estimated using reference day" (Keymeter's like-day method); a reading keeps espiQualityOf its own code.
+ * `null`: write no ReadingQuality (a valid reading).
+ */
+export function espiEffectiveQuality(source: 'edit' | 'reading' | 'estimate', readingQuality: number, estimateMethod: string | null): number | null {
+  if (source === 'edit') return 7;
+  if (source === 'estimate') return estimateMethod === 'linear' ? 9 : 8;
+  return espiQualityOf(readingQuality) ?? null;
+}

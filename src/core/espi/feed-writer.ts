@@ -125,8 +125,12 @@ export class IntervalBlockWriter {
     this.#scale = 10 ** o.decimals;
   }
 
-  /** Adds a reading; returns the XML of the previous day's block when this reading starts a new day, else ''. */
-  push(tsMs: number, value: number, quality: number): string {
+  /**
+   * Adds a reading; returns the XML of the previous day's block when this reading starts a new day, else ''.
+   * `quality` is Keymeter's code (espiQualityOf), unless `espiQuality` gives the QualityOfReading itself
+   * (the effective view: 7 edited, 8 or 9 estimated; undefined writes none).
+   */
+  push(tsMs: number, value: number, quality: number, espiQuality?: number | null): string {
     const startS = Math.floor(tsMs / 1000);
     const day = Math.floor(startS / DAY_S);
     const out = day !== this.#day ? this.flush() : '';
@@ -136,7 +140,7 @@ export class IntervalBlockWriter {
     }
     const durationS = this.#o.intervalMinutes * 60;
     this.#lastEndS = startS + durationS;
-    const q = espiQualityOf(quality);
+    const q = espiQuality === undefined ? espiQualityOf(quality) : espiQuality ?? undefined;
     const raw = Math.round(value * this.#scale);
     this.#parts.push(`        <IntervalReading>\n${q === undefined ? '' : `          <ReadingQuality>\n            <quality>${q}</quality>\n          </ReadingQuality>\n`}` +
       `          <timePeriod>\n            <duration>${durationS}</duration>\n            <start>${startS}</start>\n          </timePeriod>\n          <value>${raw === 0 ? 0 : raw}</value>\n        </IntervalReading>\n`);
