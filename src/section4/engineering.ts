@@ -5,6 +5,7 @@
  * their series and events, and shapes the results for Section 4 and the engineering endpoints.
  */
 import type { AccountBundle } from '../core/bundle/schema.js';
+import { outageObservation } from '../core/outage-coverage.js';
 import { annualOutages, detectInterruptions, type MeterEvent, type OutageAnalysis, type OutageYear } from '../core/outages.js';
 import { powerQuality, type PowerQualityReport } from '../core/power-quality/analysis.js';
 import { PQ_EVENT_KINDS } from '../core/power-quality/ieee1159-events.js';
@@ -75,11 +76,23 @@ function sitePqMeter(site: Site, channels: readonly ChannelRow[]): string | unde
   return site.meters.find((m) => channels.some((c) => c.meterId === m.id && (VOLTAGE_KINDS as readonly string[]).includes(c.kind)))?.id;
 }
 
+/**
+ * A year of Section 4 `outages.annual[]`: the counts of outages.ts, with `coverage` (outage-coverage.ts);
+ * every count is null in a year the meter was not observed (no reported interval, no event): unknown,
+ * never zero.
+ */
+export type OutageYearRow = { year: number; coverage: number | null } & { [K in Exclude<keyof OutageYear, 'year'>]: number | null };
+
 export interface MeterOutages {
   meterId: string;
   analysis: OutageAnalysis;
+  /** The core's counts, every year of the range (zeros where nothing was found). */
   annual: OutageYear[];
+  /** Per year, the counts where the year was observed, nulls where it was not. */
+  rows: OutageYearRow[];
 }
+
+const UNOBSERVED = { sustained: null, momentary: null, momentaryInterruptions: null, minutes: null, longestMinutes: null, inferred: null } as const;
 
 /** Interruptions of one meter: from its events, and inferred from its voltages and reporting gaps. */
 export async function meterOutages(pool: Pool, site: Site, meterId: string, channels: readonly ChannelRow[], events: readonly MeterEvent[], startMs: number, endMs: number): Promise<MeterOutages> {
@@ -95,7 +108,13 @@ export async function meterOutages(pool: Pool, site: Site, meterId: string, chan
     ...(reporting.length > 0 ? { reporting } : {}),
     maxInferredGapMinutes: MAX_INFERRED_GAP_MINUTES,
   });
-  return { meterId, analysis, annual: annualOutages(analysis, site.timezone, range) };
+  const annual = annualOutages(analysis, site.timezone, range);
+  const observation = outageObservation(site.timezone, range, reporting, events.map((e) => e.tsMs));
+  const rows = annual.map((y, k): OutageYearRow => {
+    const o = observation[k]!;
+    return o.observed ? { ...y, coverage: o.coverage } : { year: y.year, coverage: o.coverage, ...UNOBSERVED };
+  });
+  return { meterId, analysis, annual, rows };
 }
 
 /** Section 4 item 10: per site its service meter's interruptions; the account's years add up the sites. */
@@ -109,27 +128,27 @@ export async function accountOutages(pool: Pool, bundle: AccountBundle, channels
     sites.push({ siteId: site.id, ...(await meterOutages(pool, site, meterId, channels, events.get(meterId) ?? [], startMs, endMs)) });
   }
   if (sites.length === 0) return { status: 'no electric meter with events or interval data', annual: [], system: bundle.systemReliability, comparison: [], sites: [] };
-  const byYear = new Map<number, OutageYear>();
-  for (const s of sites) {
-    for (const y of s.annual) {
-      const acc = byYear.get(y.year);
-      byYear.set(y.year, acc === undefined ? { ...y } : {
-        year: y.year,
-        sustained: acc.sustained + y.sustained,
-        momentary: acc.momentary + y.momentary,
-        momentaryInterruptions: acc.momentaryInterruptions + y.momentaryInterruptions,
-        minutes: Math.round((acc.minutes + y.minutes) * 100) / 100,
-        longestMinutes: Math.max(acc.longestMinutes, y.longestMinutes),
-        inferred: acc.inferred + y.inferred,
-      });
-    }
-  }
-  const annual = [...byYear.values()].sort((a, b) => a.year - b.year);
+  // The account's year: the sum over the sites that observed it; unknown when none did. Coverage: the mean of the sites'.
+  const byYear = new Map<number, OutageYearRow[]>();
+  for (const s of sites) for (const y of s.rows) byYear.set(y.year, [...(byYear.get(y.year) ?? []), y]);
+  const annual = [...byYear.entries()].sort((a, b) => a[0] - b[0]).map(([year, rows]): OutageYearRow => {
+    const seen = rows.filter((r) => r.sustained !== null);
+    const covered = rows.filter((r) => r.coverage !== null);
+    const coverage = covered.length === 0 ? null : Math.round((covered.reduce((a, r) => a + r.coverage!, 0) / covered.length) * 1e4) / 1e4;
+    if (seen.length === 0) return { year, coverage, ...UNOBSERVED };
+    const sum = (k: 'sustained' | 'momentary' | 'momentaryInterruptions' | 'inferred'): number => seen.reduce((a, r) => a + r[k]!, 0);
+    return {
+      year, coverage, sustained: sum('sustained'), momentary: sum('momentary'), momentaryInterruptions: sum('momentaryInterruptions'),
+      minutes: Math.round(seen.reduce((a, r) => a + r.minutes!, 0) * 100) / 100,
+      longestMinutes: Math.max(...seen.map((r) => r.longestMinutes!)), inferred: sum('inferred'),
+    };
+  });
+  const observed = annual.filter((y): y is OutageYearRow & OutageYear => y.sustained !== null);
   return {
     annual,
     system: bundle.systemReliability,
-    comparison: compareWithSystem(annual, bundle.systemReliability),
-    sites: sites.map((s) => ({ siteId: s.siteId, meterId: s.meterId, annual: s.annual, unmatchedEvents: s.analysis.unmatchedEvents })),
+    comparison: compareWithSystem(observed, bundle.systemReliability),
+    sites: sites.map((s) => ({ siteId: s.siteId, meterId: s.meterId, annual: s.rows, unmatchedEvents: s.analysis.unmatchedEvents })),
   };
 }
 

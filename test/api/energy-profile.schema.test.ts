@@ -175,6 +175,11 @@ t.test('real Section 4 documents match the EnergyProfile schema', async (t) => {
     t.strictSame(d.rateComparison.tariffs.map((x: Doc) => x.id), ['sched-gs3', 'sched-tou-gs3']);
     t.strictSame(d.rateComparison.unavailable, [{ id: 'sched-nowhere', code: 'KM_NOT_FOUND', reason: "no tariff 'sched-nowhere' in the bundle or the tariff library" }]);
     t.equal(d.rateComparison.billReconstruction.billsCompared, 3, 'the three bills of the period are reconstructed');
+    // December 2024 has no data and no event: its year's outages are unknown, not zero.
+    t.strictSame(d.outages.annual[0], { year: 2024, coverage: 0, sustained: null, momentary: null, momentaryInterruptions: null, minutes: null, longestMinutes: null, inferred: null });
+    t.match(d.outages.annual[1], { year: 2025, sustained: Number, coverage: Number });
+    t.ok(d.outages.annual[1].coverage > 0.5 && d.outages.annual[1].coverage < 1, '2025: the meter reported most of the period\'s part of the year');
+    t.strictSame(d.outages.comparison.map((c: Doc) => c.year), [2025], 'only an observed year is compared with the system');
 
     t.test('strict where delivered, open where not yet', async (t) => checkSchemaEdges(t, d));
 

@@ -60,10 +60,11 @@ export const Harmonics = z
 export const OutageYear = z
   .looseObject({
     year: year(),
-    sustained: Count.describe('sustained interruptions'),
-    momentary: Count.describe('momentary interruption events (IEEE 1366 MAIFI_E: momentary interruptions within 5 minutes are one event)'),
-    minutes: z.number().describe('sustained interruption minutes, as SAIDI counts them'),
-    longestMinutes: z.number().describe('longest sustained interruption, minutes'),
+    coverage: z.number().nullable().optional().describe('share of the year\'s intervals the service meter reported (null: a meter with events only); the counts rest on this'),
+    sustained: Count.nullable().describe('sustained interruptions; null in a year the meter neither reported nor sent an event (unknown, not zero)'),
+    momentary: Count.nullable().describe('momentary interruption events (IEEE 1366 MAIFI_E: momentary interruptions within 5 minutes are one event); null as for sustained'),
+    minutes: z.number().nullable().describe('sustained interruption minutes, as SAIDI counts them; null as for sustained'),
+    longestMinutes: z.number().nullable().describe('longest sustained interruption, minutes; null as for sustained'),
   })
   .meta({ id: 'OutageYear', description: "A year of the account's outages (CONTRACT.md target shape)" });
 
