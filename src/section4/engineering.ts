@@ -186,7 +186,11 @@ export async function sitePowerQuality(pool: Pool, site: Site, channels: readonl
 export function powerQualitySummary(pq: SitePowerQuality): { voltage: Record<string, unknown>; events: Record<string, unknown>; harmonics: Record<string, unknown> } {
   const none = (status: string) => ({ status });
   const r = pq.report;
-  const v = r?.voltage;
+  // No voltage sample in the period at all: every present sample is either counted by C84.1 or part of an
+  // interruption (an IEEE 1159 event), so no counted interval and no event means no data, and the event
+  // counts would be zeros that nothing measured.
+  const measured = r?.voltage !== undefined && r.voltage !== null && (r.voltage.intervals > 0 || r.voltage.interruptedIntervals > 0);
+  const v = measured ? r!.voltage : undefined;
   return {
     voltage: v
       ? {
@@ -197,7 +201,7 @@ export function powerQualitySummary(pq: SitePowerQuality): { voltage: Record<str
           unbalanceMaxPct: v.unbalance?.maxPct ?? null,
         }
       : none(pq.status ?? 'no voltage data in the period'),
-    events: r?.events
+    events: measured && r?.events
       ? Object.fromEntries(PQ_EVENT_KINDS.map((k) => [k, r.events![k].count]))
       : none(pq.status ?? 'no voltage data in the period'),
     harmonics: r?.harmonics

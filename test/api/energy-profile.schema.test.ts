@@ -190,6 +190,10 @@ t.test('real Section 4 documents match the EnergyProfile schema', async (t) => {
     t.ok(none.built.consumption.electric.monthly.every((m: Doc) => m.kwh === null && m.peakAt === null), 'no electric figures');
     t.strictSame(none.built.consumption.electric.profiles.durationCurve, [], 'an empty load-duration curve');
     t.strictSame(none.built.consumption.gas.monthly.map((m: Doc) => m.quantity), none.built.consumption.gas.monthly.map(() => null), 'no gas figures');
+    // Voltage channels without a sample: no C84.1 share and no IEEE 1159 event counts (zeros nothing measured).
+    t.strictSame({ voltage: none.built.powerQuality.voltage, events: none.built.powerQuality.events },
+      { voltage: { status: 'no voltage data in the period' }, events: { status: 'no voltage data in the period' } }, 'no power-quality figures');
+    t.ok(none.built.outages.annual.every((y: Doc) => y.sustained === null && y.coverage === 0), 'no outage counts');
 
     // Nothing but a name: no sites and no channels, so UTC and the "no interval data" forms.
     await putBundle(app, { id: 'bare', name: 'Bare Co' });
