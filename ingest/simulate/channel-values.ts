@@ -145,6 +145,9 @@ export function valueFunction(spec: MeterSpec, ch: SimChannel, days: DayTable): 
       // Nonlinear load (VFDs, imaging, IT) raises voltage THD; IEEE 519-2022 Table 1 limits it to 5 % (8 % at ≤1 kV).
       return (s) => round(clamp(1.6 + 2.2 * clamp(loadShare(s) / 1.1, 0, 1) + bias + 0.35 * tri(kKind, s.minute), 1.5, 4.5), 2);
     }
+    case 'temp':
+      // Outdoor air: the day's mean with a ±5 °C daily swing, warmest at 15:00 local, coolest at 03:00.
+      return (s) => round(days.temperatureC[s.dayIndex]! + 5 * Math.cos((2 * Math.PI * (s.m0 + len / 2 - 15 * 60)) / (24 * 60)) + 0.3 * tri(kKind, s.minute), 1);
     case 'gas': {
       const thermPerHour = peak * GAS_THERM_PER_HOUR_PER_PEAK_KW;
       const toUnit = ch.unit === 'ccf' ? 1 / THERM_PER_CCF : ch.unit === 'm3' ? M3_PER_THERM : 1;

@@ -138,6 +138,8 @@ export interface DayTable {
   vEventStartMin: Float64Array;
   vEventLenMin: Float64Array;
   vEventDepth: Float64Array;
+  /** Daily mean outdoor temperature, °C: the season plus the day's weather, which also drives the cooling and heating above. */
+  temperatureC: Float64Array;
 }
 
 /** @internal */
@@ -150,6 +152,7 @@ export function dayTable(spec: MeterSpec, firstDay: number, lastDay: number): Da
   const t: DayTable = {
     firstDay, dayType: new Uint8Array(n), coolingWeight: new Float64Array(n), heatingWeight: new Float64Array(n),
     loadNoise: new Float64Array(n), vEventStartMin: new Float64Array(n), vEventLenMin: new Float64Array(n), vEventDepth: new Float64Array(n),
+    temperatureC: new Float64Array(n),
   };
   for (let i = 0; i < n; i++) {
     const dn = firstDay + i;
@@ -161,6 +164,8 @@ export function dayTable(spec: MeterSpec, firstDay: number, lastDay: number): Da
     t.coolingWeight[i] = Math.max(0, Math.cos((2 * Math.PI * (doy - COOLING_PEAK_DOY)) / 365.25)) ** 1.5 * weather;
     t.heatingWeight[i] = Math.max(0, Math.cos((2 * Math.PI * (doy - HEATING_PEAK_DOY)) / 365.25)) * (2 - weather);
     t.loadNoise[i] = 0.02 * tri(kLoad, dn);
+    // 12 °C mean, ±13 °C over the year (warmest near the cooling peak), ±6 °C for the day's heat wave or cold snap.
+    t.temperatureC[i] = 12 + 13 * Math.cos((2 * Math.PI * (doy - COOLING_PEAK_DOY)) / 365.25) + (6 * (weather - 1)) / 0.35;
     const u = unit(kV, dn);
     if (u < SAG_PER_DAY) {
       // A sag long enough to pull interval averages a few % down (regulator lag, a feeder fault nearby).

@@ -46,6 +46,7 @@ export interface ForecastView {
   intervalMinutes: number;
   holidays: string | null;
   holidayDecisions: AccountForecast['holidayDecisions'];
+  temperatureMeterId: string | null;
   dayAhead: (DayAheadPoint & { actualKw: number | null })[];
   monthly: (MonthlyPoint & { actual: { kwh: number | null; peakKw: number | null; completeness: number; ended: boolean } })[];
   backtest: AccountForecast['backtest'];
@@ -136,7 +137,7 @@ export async function compareWithActuals(pool: Pool, bundle: AccountBundle, row:
 
   return {
     id: row.id, accountId: row.accountId, asOf: row.asOf, madeAt: new Date(row.madeAtMs).toISOString(), madeBy: row.madeBy,
-    timeZone: row.timeZone, historyFrom: row.historyFrom, intervalMinutes: step, holidays: f.holidays ?? null, holidayDecisions: f.holidayDecisions ?? [],
+    timeZone: row.timeZone, historyFrom: row.historyFrom, intervalMinutes: step, holidays: f.holidays ?? null, holidayDecisions: f.holidayDecisions ?? [], temperatureMeterId: f.temperatureMeterId ?? null,
     dayAhead, monthly, backtest: f.backtest, detail: f.detail,
     comparison: {
       readAt: new Date(nowMs).toISOString(),

@@ -19,6 +19,11 @@ export interface AccountForecast extends Forecast {
   holidays: string | null;
   /** Which of its holidays the site's load shows it observes (forecast and learned as Sundays), per name. */
   holidayDecisions: HolidayDecision[];
+  /**
+   * The meter whose `temp` channel fed the temperature terms, or null without one. The
+   * target day's temperature is persistence (the day before's), as no weather forecast is stored.
+   */
+  temperatureMeterId: string | null;
 }
 
 /** Why an account has no forecast (too little data), or undefined when it can have one. */
@@ -55,12 +60,17 @@ export function siteHolidays(kwh: IntervalSeries, timeZone: string, code: string
 
 /**
  * The forecast of the account's kWh (its last interval ends at the origin), with the first site's
- * public holidays that it observes as Sundays; `{status}` when there is too little data.
+ * public holidays that it observes as Sundays and, when the site has a `temp` channel, its outdoor
+ * temperature for the change-point terms (ASHRAE Guideline 14 / CalTRACK; src/core/forecast/temperature.ts);
+ * `{status}` when there is too little data.
  */
-export function accountForecast(bundle: AccountBundle, timeZone: string, kwh: IntervalSeries | undefined): AccountForecast | { status: string } {
+export function accountForecast(
+  bundle: AccountBundle, timeZone: string, kwh: IntervalSeries | undefined, temperature?: { meterId: string; series: IntervalSeries },
+): AccountForecast | { status: string } {
   const why = forecastUnavailable(kwh);
   if (why !== undefined || !kwh) return { status: why ?? 'no electric interval data' };
   const code = bundle.sites[0]?.holidays;
   const learned = code ? siteHolidays(kwh!, timeZone, code) : { dates: [], decisions: [] };
-  return { ...forecast(kwh, { timeZone, holidays: learned.dates }), holidays: code ?? null, holidayDecisions: learned.decisions };
+  const f = forecast(kwh, { timeZone, holidays: learned.dates, ...(temperature ? { temperature: temperature.series } : {}) });
+  return { ...f, holidays: code ?? null, holidayDecisions: learned.decisions, temperatureMeterId: temperature?.meterId ?? null };
 }

@@ -14,7 +14,7 @@ import { insertForecast, storedForecastKeys, type ForecastMeta } from '../db/que
 import { selectChannelsOfMeters } from '../db/queries/series.js';
 import { KeymeterError } from '../errors.js';
 import { localToday } from '../section4/build.js';
-import { electricTotals, fetchAccountSeries } from '../section4/series.js';
+import { electricTotals, fetchAccountSeries, fetchTemperature } from '../section4/series.js';
 import { accountForecast } from './compute.js';
 
 export type MakeOutcome =
@@ -61,12 +61,15 @@ export function checkAsOf(asOf: string, nowMs: number, timeZone: string, field =
 }
 
 /** The account's summed kWh series (every electric meter at the common interval) over a local period. */
-export async function accountKwh(pool: Pool, bundle: AccountBundle, period: LocalPeriod): Promise<{ kwh: IntervalSeries | undefined; intervalMinutes: number | undefined; startMs: number; endMs: number }> {
+export async function accountKwh(pool: Pool, bundle: AccountBundle, period: LocalPeriod): Promise<{
+  kwh: IntervalSeries | undefined; intervalMinutes: number | undefined; startMs: number; endMs: number; temperature: { meterId: string; series: IntervalSeries } | undefined;
+}> {
   const timeZone = accountZone(bundle);
   const { startMs, endMs } = periodRangeMs(period, timeZone);
   const channels = await selectChannelsOfMeters(pool, bundle.sites.flatMap((s) => s.meters.map((m) => m.id)));
   const series = await fetchAccountSeries(pool, channels.filter((c) => c.kind === 'kwh_del'), startMs, endMs);
-  return { kwh: electricTotals(series.electric).kwh, intervalMinutes: series.intervalMinutes, startMs, endMs };
+  const temperature = await fetchTemperature(pool, channels, startMs, endMs);
+  return { kwh: electricTotals(series.electric).kwh, intervalMinutes: series.intervalMinutes, startMs, endMs, temperature };
 }
 
 /**
@@ -82,8 +85,8 @@ export async function makeForecast(
   if (!bundle) throw new KeymeterError('KM_ACCOUNT_NOT_FOUND', `no account '${accountId}'`);
   const timeZone = accountZone(bundle);
   const from = historyFrom(asOf);
-  const { kwh } = await accountKwh(pool, bundle, { from, to: asOf });
-  const f = accountForecast(bundle, timeZone, kwh);
+  const { kwh, temperature } = await accountKwh(pool, bundle, { from, to: asOf });
+  const f = accountForecast(bundle, timeZone, kwh, temperature);
   if ('status' in f) return { outcome: 'no-forecast', accountId, asOf, reason: f.status };
   // Stored with what goes with it (the audit row of an API write) in one transaction.
   const stored = await withTransaction(pool, async (client) => {

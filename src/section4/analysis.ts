@@ -22,7 +22,7 @@ import { eventsFingerprint, selectMeterEvents } from '../db/queries/engineering.
 import { accountForecast } from '../forecasts/compute.js';
 import { accountOutages, powerQualitySummary, sitePowerQuality, transformerAging } from './engineering.js';
 import { siteRateComparisons, type RateInputs, type SiteRateComparison } from './rate-analysis.js';
-import { electricTotals, fetchAccountSeries } from './series.js';
+import { electricTotals, fetchAccountSeries, fetchTemperature } from './series.js';
 
 /** Energy to the Wh (3 decimals of kWh), ratios to 4 decimals: what a plan shows, without float noise. */
 export const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -183,7 +183,8 @@ async function compute(pool: Pool, bundle: AccountBundle, timeZone: string, star
   }
   return {
     electric, factors, monthlyKwh, gas: other('gas'), water: other('water'), transformerLoading: loading, rateComparison,
-    transformerAging: aging, outages, powerQuality, forecast: forecastItem(bundle, timeZone, totals.kwh),
+    transformerAging: aging, outages, powerQuality,
+    forecast: forecastItem(bundle, timeZone, totals.kwh, await fetchTemperature(pool, channels, startMs, endMs)),
   };
 }
 
@@ -193,8 +194,8 @@ async function compute(pool: Pool, bundle: AccountBundle, timeZone: string, star
  * (src/forecasts/compute.ts). The detail of the
  * model stays out of the document (stored forecasts carry it: GET /v1/accounts/{id}/forecast).
  */
-function forecastItem(bundle: AccountBundle, timeZone: string, kwh: IntervalSeries | undefined): Record<string, unknown> {
-  const f = accountForecast(bundle, timeZone, kwh);
+function forecastItem(bundle: AccountBundle, timeZone: string, kwh: IntervalSeries | undefined, temperature: Parameters<typeof accountForecast>[3]): Record<string, unknown> {
+  const f = accountForecast(bundle, timeZone, kwh, temperature);
   if ('status' in f) return f;
   return {
     dayAhead: f.dayAhead,
@@ -205,6 +206,8 @@ function forecastItem(bundle: AccountBundle, timeZone: string, kwh: IntervalSeri
       holidays: f.holidays,
       holidaysObserved: f.holidayDecisions.filter((d) => d.observed).map((d) => d.name),
       holidaysWorked: f.holidayDecisions.filter((d) => !d.observed).map((d) => d.name),
+      // The temp channel's meter, and whether the temperature terms were kept (chosen by validation).
+      temperature: f.temperatureMeterId === null ? null : { meterId: f.temperatureMeterId, used: f.detail.dayAhead.temperature !== null, weather: 'persistence' },
     },
   };
 }

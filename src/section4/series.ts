@@ -96,3 +96,16 @@ export function electricTotals(meters: readonly MeterSeries[]): { kwh?: Interval
     ...(both.length ? { pfKwh: sumAligned(both.map((m) => m.kwh!)), pfKvarh: sumAligned(both.map((m) => m.kvarh!)) } : {}),
   };
 }
+
+/**
+ * The account's outdoor temperature (°C) over [startMs, endMs): its `temp` channel (of the meter first
+ * by id when several have one), effective values; undefined when there is none. The forecast's
+ * temperature terms read it.
+ */
+export async function fetchTemperature(pool: Pool, rows: readonly ChannelRow[], startMs: number, endMs: number): Promise<{ meterId: string; series: IntervalSeries } | undefined> {
+  const r = rows.find((x) => x.kind === 'temp');
+  if (!r) return undefined;
+  const stepMs = r.intervalMinutes * 60_000;
+  const from = Math.floor(startMs / stepMs) * stepMs;
+  return { meterId: r.meterId, series: (await fetchEffectiveChannelSeries(pool, r.id, r.intervalMinutes, from, endMs)).series };
+}

@@ -15,7 +15,7 @@ import type { ChannelKind } from '../../core/channels.js';
 import { espiEffectiveQuality, ServiceKind } from '../../core/espi/codes.js';
 import { feedEnd, feedStart, IntervalBlockWriter, localTimeParametersEntry, meterReadingEntries, usagePointEntry } from '../../core/espi/feed-writer.js';
 import { localTimeParametersFor } from '../../core/espi/local-time-parameters.js';
-import { channelUnit, exportReadingType, exportScale, type ExportReadingType } from '../../core/espi/reading-type.js';
+import { channelUnit, exportable, exportReadingType, exportScale, type ExportReadingType } from '../../core/espi/reading-type.js';
 import type { Database } from '../../db/pool.js';
 import { selectChannelScale } from '../../db/queries/greenbutton.js';
 import { selectMeterWithChannels, type MeterChannel } from '../../db/queries/meter-channels.js';
@@ -86,6 +86,7 @@ export const greenButtonRoutes: FastifyPluginAsyncZod<{ db: Pick<Database, 'pool
     // Scales first: a failure here is still a problem document, not a cut-off feed.
     const channels: (MeterChannel & { kind: ChannelKind; unit: string; readingType: ExportReadingType; decimals: number; pow10: number })[] = [];
     for (const c of meter.channels) {
+      if (!exportable(c.kind as ChannelKind)) continue;
       const scale = await selectChannelScale(db.pool, c.channelId, fromIso, toIso, effective);
       if (scale.readings === 0) continue;
       const kind = c.kind as ChannelKind;

@@ -45,6 +45,7 @@ export const StoredForecast = z.strictObject({
     closed: z.number().int().describe('of those, how many looked like a Sunday'),
     meanRatio: z.number().nullable().describe('mean (E - Sunday) / (weekday - Sunday) of those: 0 closed, 1 working'),
   })).describe('per holiday of the calendar: whether the site\'s load shows it observes it (no past occurrence: observed)'),
+  temperatureMeterId: z.string().nullable().describe('the meter whose `temp` channel fed the temperature terms (persistence: the day before\'s temperature for the target day), or null'),
   dayAhead: z.array(z.strictObject({
     ts: Instant.describe('interval start'),
     kw: z.number().nullable().describe('forecast average kW'),

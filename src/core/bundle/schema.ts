@@ -200,7 +200,8 @@ function checkReferences(b: z.output<typeof AccountBase>, ctx: Ctx): void {
     }
     unique(ctx, m.channels, (c) => c.kind, (ci) => [...p, 'channels', ci, 'kind'], 'channel kind');
     m.channels.forEach((c, ci) => {
-      if (commodityOfKind(c.kind) !== m.commodity) {
+      const commodity = commodityOfKind(c.kind);
+      if (commodity !== undefined && commodity !== m.commodity) {
         ctx.addIssue({ code: 'custom', path: [...p, 'channels', ci, 'kind'], message: `a ${m.commodity} meter cannot have a '${c.kind}' channel` });
       }
       const units = UNITS_BY_KIND[c.kind];

@@ -225,6 +225,11 @@ function delta(commodity: number, uom: number, kind: number, flowDirection: numb
   return { accumulationBehaviour: Accumulation.DELTA_DATA, commodity, dataQualifier: DataQualifier.NORMAL, flowDirection, kind, phase: Phase.NONE, uom, unitExp };
 }
 
+/** Whether the Green Button export writes channels of this kind (usage and electric measurements, not weather). */
+export function exportable(kind: ChannelKind): boolean {
+  return kind !== 'temp';
+}
+
 /** The ReadingType for a channel of `kind` in `unit` (its channelUnit), the inverse of channelKindOf. */
 export function exportReadingType(kind: ChannelKind, unit: string): ExportReadingType {
   switch (kind) {
@@ -252,6 +257,9 @@ export function exportReadingType(kind: ChannelKind, unit: string): ExportReadin
     case 'water':
       if (unit === 'gal') return delta(Commodity.POTABLE_WATER, Uom.US_GAL, MeasurementKind.VOLUME, FlowDirection.FORWARD, 0);
       return delta(Commodity.POTABLE_WATER, Uom.M3, MeasurementKind.VOLUME, FlowDirection.FORWARD, 0);
+    case 'temp':
+      // Green Button carries usage; the export leaves weather channels out (exportable() below).
+      throw new RangeError('a temperature channel has no Green Button reading type');
   }
 }
 
