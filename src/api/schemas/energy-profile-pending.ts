@@ -1,10 +1,12 @@
 /**
- * The Section 4 items not delivered yet (CONTRACT.md "The Section 4 document"): outage analysis,
- * measured power quality, forecast and transformer aging (the rate comparison is delivered:
- * rate-comparison.ts). Each takes today's placeholder
- * `{status: "not yet available"}` or the CONTRACT.md target shape, and every object is loose, so the
- * work that delivers an item can add fields without breaking responses; it should then make the item
- * strict and move it into energy-profile.ts with the delivered ones.
+ * The analysis items of the Section 4 document (CONTRACT.md "The Section 4 document"): transformer aging
+ * (item 6), measured power quality (item 8), outages (item 10) and the forecast (item 12). Each is its
+ * figures or `{status}` saying why there are none (missing data, no rating, ...). Unlike the items of
+ * energy-profile.ts these objects are loose on purpose: they declare the CONTRACT.md fields and those
+ * build.ts emits, and let further analysis fields through, since the engineering endpoints
+ * (GET /v1/sites/{id}/power-quality, /v1/transformers/{id}/loading) and the stored forecasts
+ * (GET /v1/accounts/{id}/forecast) carry the full detail and grow with it. (The file keeps its name
+ * from when these items were placeholders; `NOT_YET_STATUS` is still the placeholder's text.)
  */
 import { z } from 'zod';
 import { Count, Instant, month, year } from './section4-fields.js';
@@ -63,8 +65,10 @@ export const OutageYear = z
     coverage: z.number().nullable().optional().describe('share of the year\'s intervals the service meter reported (null: a meter with events only); the counts rest on this'),
     sustained: Count.nullable().describe('sustained interruptions; null in a year the meter neither reported nor sent an event (unknown, not zero)'),
     momentary: Count.nullable().describe('momentary interruption events (IEEE 1366 MAIFI_E: momentary interruptions within 5 minutes are one event); null as for sustained'),
+    momentaryInterruptions: Count.nullable().optional().describe('momentary interruptions (what MAIFI counts); null as for sustained'),
     minutes: z.number().nullable().describe('sustained interruption minutes, as SAIDI counts them; null as for sustained'),
-    longestMinutes: z.number().nullable().describe('longest sustained interruption, minutes; null as for sustained'),
+    longestMinutes: z.number().nullable().describe('longest interruption, minutes; null as for sustained'),
+    inferred: Count.nullable().optional().describe('of the interruptions counted, those inferred from interval data (voltages, reporting gaps) rather than events'),
   })
   .meta({ id: 'OutageYear', description: "A year of the account's outages (CONTRACT.md target shape)" });
 
@@ -86,7 +90,27 @@ export const Forecast = z
         high: z.number().nullable().describe('upper bound, kW'),
       }))
       .describe('the local day after `to`, from data up to the end of `to`'),
-    monthly: z.array(z.looseObject({ month: month(), kwh: z.number().nullable().describe('kWh'), peakKw: z.number().nullable().describe('kW') })).describe('the 12 months after `to`'),
-    backtest: z.looseObject({ ...errorMetrics, baseline: z.looseObject(errorMetrics).describe('the same metrics for the baseline model') }),
+    monthly: z.array(z.looseObject({
+      month: month(),
+      kwh: z.number().nullable().describe('kWh'),
+      peakKw: z.number().nullable().describe('kW'),
+      kwhLow: z.number().nullable().optional().describe('lower bound of the 80 % prediction interval, kWh (null until 12 monthly backtest pairs exist)'),
+      kwhHigh: z.number().nullable().optional().describe('upper bound, kWh'),
+      peakKwLow: z.number().nullable().optional().describe('lower bound, kW'),
+      peakKwHigh: z.number().nullable().optional().describe('upper bound, kW'),
+    })).describe('the 12 local months that start after the end of `to`'),
+    backtest: z.looseObject({ ...errorMetrics, baseline: z.looseObject(errorMetrics).describe('the same metrics for the naive baseline (same interval last week)') })
+      .describe('rolling-origin day-ahead backtest over the 8 weeks before the end of `to`, on local hours'),
+    model: z.looseObject({
+      dayAhead: z.string().describe('the day-ahead model in words'),
+      holidays: z.string().nullable().describe('the site\'s public-holiday calendar (bundle `holidays`)'),
+      holidaysObserved: z.array(z.string()).describe('holidays the load shows the site closes on: forecast and learned as Sundays'),
+      holidaysWorked: z.array(z.string()).describe('holidays the load shows the site works on'),
+      temperature: z.looseObject({
+        meterId: z.string(),
+        used: z.boolean().describe('the temperature terms were kept by validation'),
+        weather: z.literal('persistence').describe('the target day gets the day before\'s temperature'),
+      }).nullable().describe('the `temp` channel the model read, or null without one'),
+    }).optional(),
   })
   .meta({ id: 'Forecast', description: 'Load forecast (CONTRACT.md target shape)' });

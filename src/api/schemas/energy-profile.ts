@@ -6,10 +6,10 @@
  * - Delivered items are strict: the route's serializer validates every response against this schema,
  *   so a field that build.ts adds without declaring it here fails loudly (a 500 and a failing
  *   test/api/energy-profile.schema.test.ts) instead of reaching clients undocumented.
- * - Items not delivered yet (outage analysis, power-quality measurements, forecast,
- *   transformer aging; in energy-profile-pending.ts) accept both today's `{status: "not yet available"}`
- *   and the CONTRACT.md target shape, and are loose so that later work can add to them without
- *   breaking responses.
+ * - The analysis items (outages, measured power quality, forecast, transformer aging; in
+ *   energy-profile-pending.ts) are their figures or `{status}` saying why there are none; they declare
+ *   every field build.ts emits and stay loose, since their full detail lives in the engineering and
+ *   forecast endpoints and grows there.
  *
  * Field order follows build.ts: the serializer emits keys in schema order.
  */
@@ -237,9 +237,9 @@ export const PowerQualityProfile = z
       meterId: z.string().nullable().optional().describe('the meter with phase-voltage channels analysed'),
       measured: z.looseObject({}).optional().describe("the site's own voltage, events and harmonics summary"),
     })).describe('the same, per site'),
-    voltage: notYetOr(VoltageCompliance, 'voltage compliance, or not yet available'),
-    events: notYetOr(VoltageEvents, 'voltage events, or not yet available'),
-    harmonics: notYetOr(Harmonics, 'harmonic distortion, or not yet available'),
+    voltage: notYetOr(VoltageCompliance, 'voltage compliance, or why there is none'),
+    events: notYetOr(VoltageEvents, 'IEEE 1159 voltage event counts, or why there are none (no voltage sample in the period)'),
+    harmonics: notYetOr(Harmonics, 'harmonic distortion, or why there is none'),
   })
   .meta({ id: 'PowerQualityProfile', description: 'Power-quality needs from the bundle and, once delivered, measured power quality' });
 
@@ -312,7 +312,7 @@ export const EnergyProfile = z
     oneLine: OneLineDiagram,
     outages: Outages,
     billing: Billing,
-    forecast: notYetOr(Forecast, 'item 12: the load forecast, or not yet available'),
+    forecast: notYetOr(Forecast, 'item 12: the load forecast, or why there is none'),
   })
   .meta({ id: 'EnergyProfile', description: 'The Section 4 document; fields per CONTRACT.md "The Section 4 document"' });
 export type EnergyProfile = z.output<typeof EnergyProfile>;
