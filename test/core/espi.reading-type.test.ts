@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { CHANNEL_KINDS, UNITS_BY_KIND } from '../../src/core/channels.js';
 import { qualityFromEspi } from '../../src/core/espi/codes.js';
-import { channelKindOf, channelUnit, conversionTo, exportReadingType, exportScale, scaleValue, type EspiReadingType } from '../../src/core/espi/reading-type.js';
+import { channelKindOf, channelUnit, conversionTo, exportable, exportReadingType, exportScale, scaleValue, type EspiReadingType } from '../../src/core/espi/reading-type.js';
 
 // Codes from espiDerived.xsd: uom 72 Wh, 73 VArh, 38 W, 63 VAr, 29 V, 5 A, 33 Hz, 65 cosθ, 169 therm,
 // 132 BTU, 42 m3, 119 ft3, 128 US gal, 134 L; commodity 1 electricity, 7 natural gas, 9 potable water;
@@ -73,6 +73,12 @@ t.test('unit conversions into the channel unit (NIST SP 811 exact factors)', asy
   t.equal(conversionTo('m3', 'therm'), undefined, 'therm to m3 needs the heat content: refused');
   t.equal(conversionTo('kWh', 'VArh'), undefined);
   for (const kind of CHANNEL_KINDS) {
+    if (!exportable(kind)) {
+      // Outdoor temperature is not usage: the Green Button export leaves it out.
+      t.equal(kind, 'temp');
+      t.throws(() => exportReadingType(kind, 'degC'), RangeError, 'temp has no Green Button reading type');
+      continue;
+    }
     for (const unit of UNITS_BY_KIND[kind].length > 0 ? UNITS_BY_KIND[kind] : ['']) {
       const rt = exportReadingType(kind, channelUnit(kind, unit || undefined));
       const back = channelKindOf({ ...rt, intervalLength: 900, powerOfTenMultiplier: 0 });

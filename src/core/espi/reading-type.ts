@@ -258,7 +258,7 @@ export function exportReadingType(kind: ChannelKind, unit: string): ExportReadin
       if (unit === 'gal') return delta(Commodity.POTABLE_WATER, Uom.US_GAL, MeasurementKind.VOLUME, FlowDirection.FORWARD, 0);
       return delta(Commodity.POTABLE_WATER, Uom.M3, MeasurementKind.VOLUME, FlowDirection.FORWARD, 0);
     case 'temp':
-      // Green Button carries usage; the export leaves weather channels out (exportable() below).
+      // Green Button carries usage; the export leaves weather channels out (exportable() above).
       throw new RangeError('a temperature channel has no Green Button reading type');
   }
 }
